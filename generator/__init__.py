@@ -1,0 +1,1 @@
+"""Static literature-review site generator: listing dumps in, a themed survey site out."""

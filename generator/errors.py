@@ -1,0 +1,33 @@
+"""Problems found in the input, reported as ``path:line: message``.
+
+Input problems are data, not exceptions: the readers collect them and the
+build goes on with everything else. Only :class:`ContentError` stops a run,
+for content the build cannot do without (a missing ``listings.yml``, say).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.level == WARNING else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Content the build cannot go on without; carries its problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

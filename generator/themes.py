@@ -1,0 +1,194 @@
+"""The curated taxonomy: reading ``themes.yml`` and putting papers in themes.
+
+Each theme has phrase rules a curator can read: a phrase in a paper's title
+scores more than one in its abstract, a theme takes a paper whose score
+reaches the threshold, and the best-scoring theme is the paper's primary one.
+Papers no rule claims go to the catch-all theme. Overrides replace the rules'
+verdict for single papers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from .errors import Problem
+from .model import Override, Paper, Rule, Taxonomy, Theme
+
+# The rule lists of a theme in themes.yml: where each looks and the points a
+# phrase found there earns. A phrase in a title says what the paper is about;
+# one in an abstract may be a passing mention. "anywhere" phrases are
+# unambiguous enough to decide a theme on their own, wherever they stand.
+RULE_KEYS = {"in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Match:
+    theme: str
+    rule: Rule
+    field: str  # where the phrase was found
+
+
+@lru_cache(maxsize=None)
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """A phrase as a case-insensitive, whole-word pattern; a trailing ``*``
+    lets the last word go on ("generaliz*" finds "generalize", "generalization")."""
+    words = phrase.strip()
+    tail = r"\w*" if words.endswith("*") else ""
+    body = r"\s+".join(re.escape(w) for w in words.rstrip("*").split())
+    return re.compile(rf"(?<!\w){body}{tail}(?!\w)", re.IGNORECASE)
+
+
+def matches(paper: Paper, theme: Theme) -> list[Match]:
+    found = []
+    for rule in theme.rules:
+        pattern = phrase_pattern(rule.phrase)
+        places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
+        for place in places:
+            if pattern.search(getattr(paper, place)):
+                found.append(Match(theme.id, rule, place))
+                break  # a rule counts once
+    return found
+
+
+def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, tuple[int, list[Match]]]:
+    result = {}
+    for theme in taxonomy.themes:
+        found = matches(paper, theme)
+        result[theme.id] = (sum(m.rule.weight for m in found), found)
+    return result
+
+
+def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The paper's themes by the rules, best first."""
+    order = {t.id: i for i, t in enumerate(taxonomy.themes)}
+    scored = scores(paper, taxonomy)
+    passing = [tid for tid, (score, _) in scored.items() if score >= taxonomy.threshold]
+    passing.sort(key=lambda tid: (-scored[tid][0], order[tid]))
+    if not passing:
+        return (catch_all(taxonomy).id,)
+    return tuple(passing[: taxonomy.max_themes])
+
+
+def catch_all(taxonomy: Taxonomy) -> Theme:
+    return next(t for t in taxonomy.themes if t.catch_all)
+
+
+def assign(papers: list[Paper], taxonomy: Taxonomy) -> list[Paper]:
+    overrides = {o.paper: o for o in taxonomy.overrides}
+    result = []
+    for paper in papers:
+        override = overrides.get(paper.id)
+        themes = override.themes if override else choose(paper, taxonomy)
+        result.append(replace(paper, themes=themes, primary_theme=themes[0]))
+    return result
+
+
+def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:
+    """Why the paper is in each of its themes, as lines for a person to read."""
+    titles = {t.id: t.title for t in taxonomy.themes}
+    override = next((o for o in taxonomy.overrides if o.paper == paper.id), None)
+    scored = scores(paper, taxonomy)
+    lines = [f"{paper.title}", f"  id: {paper.id}",
+             f"  threshold: {taxonomy.threshold} points; at most {taxonomy.max_themes} themes"]
+    if override:
+        lines.append(f"  themes set by override at line {override.line} of themes.yml: "
+                     + ", ".join(override.themes))
+    for tid in paper.themes:
+        score, found = scored[tid]
+        primary = " (primary)" if tid == paper.primary_theme else ""
+        lines.append(f"{tid}{primary}: {titles[tid]} - {score} points")
+        for m in found:
+            lines.append(f"  {m.field} contains {m.rule.phrase!r} (+{m.rule.weight})")
+        if not found and tid == catch_all(taxonomy).id and not override:
+            lines.append(f"  no theme reached {taxonomy.threshold} points")
+        elif not found:
+            lines.append("  no rule matched: placed by the override")
+    near = [(tid, s) for tid, (s, _) in scored.items() if s and tid not in paper.themes]
+    if near:
+        lines.append("other themes with points: " + ", ".join(
+            f"{tid} ({s})" for tid, s in sorted(near, key=lambda x: -x[1])))
+    return lines
+
+
+def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
+    """The taxonomy from parsed ``themes.yml``; problems name their lines."""
+    problems: list[Problem] = []
+
+    def bad(node, message, key=None):
+        line = getattr(node, "key_lines", {}).get(key) if key else None
+        problems.append(Problem(path, line or getattr(node, "line", None), message))
+
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        bad(data, "expected a mapping with a 'themes' list")
+        return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
+    themes = []
+    for node in data["themes"]:
+        theme = _read_theme(node, bad)
+        if theme is None:
+            continue
+        if any(t.id == theme.id for t in themes):
+            bad(node, f"theme id {theme.id!r} is used twice", "id")
+            continue
+        themes.append(theme)
+    if sum(t.catch_all for t in themes) != 1:
+        bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
+        if not any(t.catch_all for t in themes):
+            themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
+    ids = {t.id for t in themes}
+    overrides = []
+    raw = data.get("overrides") or {}
+    if not isinstance(raw, dict):
+        bad(data, "'overrides' must map paper ids to lists of theme ids", "overrides")
+        raw = {}
+    for paper_id, value in raw.items():
+        line = getattr(raw, "key_lines", {}).get(paper_id)
+        listed = [value] if isinstance(value, str) else value
+        if not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed):
+            problems.append(Problem(path, line, f"override for {paper_id!r} must list theme ids"))
+            continue
+        unknown = [v for v in listed if v not in ids]
+        if unknown:
+            problems.append(Problem(path, line, f"override for {paper_id!r} names unknown "
+                                    f"theme {unknown[0]!r}; known themes: {', '.join(sorted(ids))}"))
+            continue
+        overrides.append(Override(paper_id, tuple(dict.fromkeys(listed)), line or 0))
+    taxonomy = Taxonomy(
+        themes=tuple(themes), overrides=tuple(overrides),
+        threshold=_int(data, "threshold", 3, bad), max_themes=_int(data, "max_themes", 3, bad))
+    return taxonomy, problems
+
+
+def _int(data, key, default, bad) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        bad(data, f"{key!r} must be a whole number of at least 1", key)
+        return default
+    return value
+
+
+def _read_theme(node, bad) -> Theme | None:
+    if not isinstance(node, dict):
+        bad(node, "each theme must be a mapping with id, title and description")
+        return None
+    missing = [k for k in ("id", "title", "description") if not isinstance(node.get(k), str)]
+    if missing:
+        bad(node, f"theme is missing {', '.join(missing)} (text expected)")
+        return None
+    if not ID_RE.match(node["id"]):
+        bad(node, f"theme id {node['id']!r} must be lowercase words joined by hyphens", "id")
+        return None
+    rules = []
+    for key, (where, weight) in RULE_KEYS.items():
+        phrases = node.get(key) or []
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+            bad(node, f"theme {node['id']!r}: {key!r} must be a list of phrases", key)
+            continue
+        rules.extend(Rule(p.strip(), where, weight) for p in phrases)
+    catch = node.get("catch_all", False) is True
+    if not rules and not catch:
+        bad(node, f"theme {node['id']!r} has no rules: give it in_title, in_abstract or "
+                  "anywhere phrases, or make it the catch-all")
+    return Theme(node["id"], node["title"].strip(), " ".join(node["description"].split()),
+                 tuple(rules), catch)

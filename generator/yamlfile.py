@@ -1,0 +1,50 @@
+"""YAML reading that remembers line numbers, so messages can name them."""
+from __future__ import annotations
+
+import yaml
+
+from .errors import ContentError, Problem
+
+
+class LineDict(dict):
+    """A mapping read from YAML, with the line it starts on and each key's line."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict(loader.construct_mapping(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                        if isinstance(k, yaml.ScalarNode)}
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load_yaml(text: str, path: str):
+    """Parse YAML text; a syntax error becomes a ContentError naming the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(err, "problem", None) or str(err)
+        raise ContentError([Problem(path, line, f"not valid YAML: {reason}")]) from None
+
+
+def read_yaml(path, shown: str):
+    """Read and parse a YAML file; ``shown`` is how messages name it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ContentError([Problem(shown, None, "file not found")]) from None
+    except UnicodeDecodeError as err:
+        raise ContentError([Problem(shown, None, f"not UTF-8 text ({err.reason})")]) from None
+    return load_yaml(text, shown)
