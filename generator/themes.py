@@ -30,32 +30,43 @@ class Match:
     field: str  # where the phrase was found
 
 
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> str:
+    """Text as its words, case-folded and space-separated, with a space at
+    each end: phrases are then found by plain substring search, at whole
+    words, and hyphens or punctuation between words do not matter."""
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+
+
 @lru_cache(maxsize=None)
-def phrase_pattern(phrase: str) -> re.Pattern:
-    """A phrase as a case-insensitive, whole-word pattern; a trailing ``*``
-    lets the last word go on ("generaliz*" finds "generalize", "generalization")."""
-    words = phrase.strip()
-    tail = r"\w*" if words.endswith("*") else ""
-    body = r"\s+".join(re.escape(w) for w in words.rstrip("*").split())
-    return re.compile(rf"(?<!\w){body}{tail}(?!\w)", re.IGNORECASE)
+def phrase_needle(phrase: str) -> str:
+    """What a phrase is searched for as; a trailing ``*`` lets the last word
+    go on ("generaliz*" finds "generalize" and "generalization")."""
+    prefix = phrase.strip().endswith("*")
+    needle = words(phrase.rstrip("* "))
+    return needle[:-1] if prefix else needle
 
 
-def matches(paper: Paper, theme: Theme) -> list[Match]:
+def matches(texts: dict[str, str], theme: Theme) -> list[Match]:
+    """The theme's rules found in a paper's ``words()`` of title and abstract."""
     found = []
     for rule in theme.rules:
-        pattern = phrase_pattern(rule.phrase)
+        needle = phrase_needle(rule.phrase)
         places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
         for place in places:
-            if pattern.search(getattr(paper, place)):
+            if needle in texts[place]:
                 found.append(Match(theme.id, rule, place))
                 break  # a rule counts once
     return found
 
 
 def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, tuple[int, list[Match]]]:
+    texts = {"title": words(paper.title), "abstract": words(paper.abstract)}
     result = {}
     for theme in taxonomy.themes:
-        found = matches(paper, theme)
+        found = matches(texts, theme)
         result[theme.id] = (sum(m.rule.weight for m in found), found)
     return result
 

@@ -1,0 +1,72 @@
+"""The MkDocs glue, kept thin: MkDocs events call the plain generator.
+
+Before each build the generator fills the docs folder from ``content/``; a
+live preview also watches ``content/``; after each build Pagefind indexes
+the site for search. Nothing else in the generator imports MkDocs, so a
+successor tool needs only a replacement for this module.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+
+from .build import generate
+from .errors import ContentError
+
+log = logging.getLogger("mkdocs.plugins.survey")
+
+# Set by `survey build`, which reports the content's problems itself.
+REPORTED = "SURVEY_REPORTED"
+
+
+class SurveyConfig(Config):
+    content = config_options.Type(str, default="content")
+    search = config_options.Type(bool, default=True)
+
+
+class SurveyPlugin(BasePlugin[SurveyConfig]):
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.content = Path(os.environ.get("SURVEY_CONTENT") or root / self.config.content)
+        return config
+
+    def on_pre_build(self, config):
+        try:
+            result = generate(self.content, Path(config.docs_dir))
+        except ContentError as err:
+            # Keep the last good pages: a preview goes on serving them.
+            for problem in err.problems:
+                log.error(str(problem))
+            return
+        if not os.environ.get(REPORTED):
+            for problem in result.corpus.problems:
+                log.warning(str(problem))
+        changed = len(result.sync.written) + len(result.sync.removed)
+        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files changed")
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.content))
+        return server
+
+    def on_post_build(self, config):
+        if self.config.search:
+            index_search(Path(config.site_dir))
+
+
+def index_search(site: Path) -> None:
+    """Build the Pagefind index of the paper pages into ``site/pagefind``."""
+    try:
+        run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)],
+                             capture_output=True, text=True, check=False)
+    except OSError as err:
+        log.warning(f"search index not built: {err}")
+        return
+    if run.returncode != 0:
+        log.warning("search index not built: pagefind failed:\n" + (run.stderr or run.stdout))

@@ -1,0 +1,204 @@
+"""Turn a Corpus into the files of the generated docs folder.
+
+Pure: returns ``{relative path: content}`` and writes nothing. One template
+per page type, in ``templates/``; every value a template prints is escaped
+as text unless the generator marked it :class:`~generator.text.Safe`.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+import jinja2
+
+from . import chart
+from .merge import title_key
+from .model import Corpus, Listing, Paper, Theme
+from .text import Safe, html_text, md_text, one_line, safe_url, search_url, yaml_string
+
+ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
+HF_SEARCH = "https://huggingface.co/papers?q="
+TEASER_MAX = 220
+
+
+def paper_path(paper: Paper) -> str:
+    return f"papers/{paper.id}.md"
+
+
+def theme_path(theme: Theme) -> str:
+    return f"themes/{theme.id}.md"
+
+
+def listing_path(listing: Listing) -> str:
+    return f"listings/{listing.id}.md"
+
+
+def page_url(path: str) -> str:
+    """The URL, relative to the site root, that a generated page is served at."""
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
+def teaser(abstract: str) -> str:
+    """The abstract's first sentence, cut at a word if it runs long."""
+    text = one_line(abstract)
+    match = re.match(r"(.+?[.!?])(\s+[A-Z]|$)", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > TEASER_MAX:
+        sentence = sentence[:TEASER_MAX].rsplit(" ", 1)[0] + " …"
+    return sentence
+
+
+def format_date(date) -> str:
+    return f"{date:%b} {date.day}, {date.year}" if date else ""
+
+
+@dataclass
+class Site:
+    """The corpus with the lookups the templates need."""
+
+    corpus: Corpus
+
+    @cached_property
+    def themes(self) -> dict[str, Theme]:
+        return {t.id: t for t in self.corpus.taxonomy.themes}
+
+    @cached_property
+    def listings(self) -> dict[str, Listing]:
+        return {l.file: l for l in self.corpus.listings}
+
+    @cached_property
+    def by_key(self) -> dict[str, Paper]:
+        return {p.key: p for p in self.corpus.papers}
+
+    @cached_property
+    def members(self) -> dict[str, list[Paper]]:
+        """Each theme's papers, newest first; undated ones last, by title."""
+        result = {tid: [] for tid in self.themes}
+        for paper in sorted(self.corpus.papers, key=newest_first):
+            for tid in paper.themes:
+                result[tid].append(paper)
+        return result
+
+    @cached_property
+    def cross_listed(self) -> list[Paper]:
+        papers = [p for p in self.corpus.papers if len({s.listing for s in p.sources}) > 1]
+        return sorted(papers, key=lambda p: (-len({s.listing for s in p.sources}), p.title.casefold()))
+
+    def cross_listed_in(self, listing: Listing) -> int:
+        """How many of the listing's papers are in other listings too."""
+        return sum(len(self.listings_of(self.paper_of(e))) > 1 for e in listing.entries)
+
+    def paper_of(self, entry) -> Paper:
+        return self.by_key[title_key(entry.title)]
+
+    def listings_of(self, paper: Paper) -> list[Listing]:
+        return [self.listings[f] for f in dict.fromkeys(s.listing for s in paper.sources)]
+
+
+def newest_first(paper: Paper):
+    return (paper.date is None, -(paper.date.toordinal() if paper.date else 0), paper.title.casefold())
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=False,  # Markdown, not HTML: md_text below is the escaping
+        finalize=md_text,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        teaser=teaser, date=format_date, yaml=yaml_string, html_title=lambda v: Safe(html_text(v)),
+        safe_url=safe_url)
+    return env
+
+
+class Renderer:
+    def __init__(self, corpus: Corpus):
+        self.site = Site(corpus)
+        self.env = _environment()
+
+    def page(self, template: str, path: str, **context) -> str:
+        def link(target: str, anchor: str = "") -> Safe:
+            """A relative link from this page to another generated page."""
+            rel = posixpath.relpath(target, posixpath.dirname(path) or ".")
+            return Safe(rel + (f"#{anchor}" if anchor else ""))
+
+        return self.env.get_template(template).render(
+            site=self.site, corpus=self.site.corpus, path=path, link=link,
+            paper_path=paper_path, theme_path=theme_path, listing_path=listing_path,
+            arxiv_search=lambda t: search_url(ARXIV_SEARCH, t),
+            hf_search=lambda t: search_url(HF_SEARCH, t), **context)
+
+    def files(self) -> dict[str, str | bytes]:
+        site, corpus = self.site, self.site.corpus
+        files: dict[str, str | bytes] = {
+            "index.md": self.page("home.md.j2", "index.md", counts=counts(corpus)),
+            "themes/index.md": self.page("themes.md.j2", "themes/index.md"),
+            "listings/index.md": self.page("listings.md.j2", "listings/index.md"),
+            "cross-listed.md": self.page("cross_listed.md.j2", "cross-listed.md"),
+            "about.md": self.page("about.md.j2", "about.md", counts=counts(corpus)),
+            "search.md": self.page("search.md.j2", "search.md"),
+            "assets/papers-per-year.svg": chart.papers_per_year(corpus),
+            "data/papers.json": papers_json(corpus),
+        }
+        for theme in corpus.taxonomy.themes:
+            files[theme_path(theme)] = self.page("theme.md.j2", theme_path(theme), theme=theme)
+        for listing in corpus.listings:
+            files[listing_path(listing)] = self.page(
+                "listing.md.j2", listing_path(listing), listing=listing)
+        for paper in corpus.papers:
+            files[paper_path(paper)] = self.page("paper.md.j2", paper_path(paper), paper=paper)
+        return files
+
+
+def render(corpus: Corpus) -> dict[str, str | bytes]:
+    return Renderer(corpus).files()
+
+
+def counts(corpus: Corpus) -> dict[str, int]:
+    listed = Counter(len({s.listing for s in p.sources}) for p in corpus.papers)
+    return {
+        "listings": len(corpus.listings),
+        "entries": sum(len(l.entries) for l in corpus.listings),
+        "papers": len(corpus.papers),
+        "cross_listed": sum(n for k, n in listed.items() if k > 1),
+        "themes": len(corpus.taxonomy.themes),
+        "dated": sum(p.date is not None for p in corpus.papers),
+    }
+
+
+def papers_json(corpus: Corpus) -> str:
+    """The survey's data for other tools: one record per distinct paper."""
+    members = {t.id: [] for t in corpus.taxonomy.themes}
+    for paper in corpus.papers:
+        for tid in paper.themes:
+            members[tid].append(paper.id)
+    data = {
+        "papers": [{
+            "id": p.id, "title": p.title, "abstract": p.abstract,
+            "url": page_url(paper_path(p)),
+            "date": p.date.isoformat() if p.date else None,
+            "upvotes": p.upvotes, "authors": p.authors, "organization": p.organization,
+            "themes": list(p.themes), "primary_theme": p.primary_theme,
+            "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
+            "links": list(p.links),
+        } for p in corpus.papers],
+        "themes": [{
+            "id": t.id, "title": t.title, "url": page_url(theme_path(t)), "papers": members[t.id],
+        } for t in corpus.taxonomy.themes],
+        "listings": [{
+            "id": l.id, "file": l.file, "title": l.title, "url": page_url(listing_path(l)),
+            "entries": len(l.entries),
+        } for l in corpus.listings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

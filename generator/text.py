@@ -1,0 +1,65 @@
+"""Data as text: escaping for the Markdown, YAML and URLs the generator writes.
+
+Everything from a dump or a contribution passes through :func:`md_text`
+before it reaches a page: HTML-special characters and every character that
+Markdown, attribute lists, Markdown extensions or a template engine give a
+meaning to become numeric character references. The browser shows them as
+the characters they were; no Markdown processor reads them as syntax.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import quote
+
+# Characters with a meaning to Python-Markdown and its extensions (emphasis,
+# links, code, headings, lists, tables, attribute lists, abbreviations,
+# footnotes, and the common pymdownx inline marks), to HTML, and to Jinja.
+_SPECIAL = set("\\`*_{}[]()#+-.!|<>&\"'$~^=:%@")
+_TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+_SPACE = re.compile(r"\s+")
+
+
+class Safe(str):
+    """Text the generator built itself (links, Markdown it wrote): not escaped again."""
+
+
+def one_line(value: str) -> str:
+    """White space folded to single spaces: data never starts a new block."""
+    return _SPACE.sub(" ", value).strip()
+
+
+def md_text(value) -> str:
+    """Any value as literal text inside Markdown."""
+    if isinstance(value, Safe):
+        return value
+    return one_line(str(value)).translate(_TABLE)
+
+
+def html_text(value: str) -> str:
+    """Text for places that take HTML but not Markdown (page titles)."""
+    return html.escape(one_line(value), quote=True)
+
+
+def yaml_string(value: str) -> Safe:
+    """A YAML scalar that reads back as exactly this string (JSON is YAML)."""
+    return Safe(json.dumps(value, ensure_ascii=False))
+
+
+# Characters left as they are in a URL written into Markdown link syntax;
+# everything else (parentheses, backticks, brackets, quotes, spaces) is
+# percent-encoded so that the URL cannot end the link or start other markup.
+_URL_SAFE = "-._~:/?#@!$&+,;=%"
+
+
+def safe_url(url: str) -> Safe | None:
+    """An http(s) URL made safe for a Markdown link; None for any other scheme."""
+    url = url.strip()
+    if not re.match(r"^https?://[^/\s]", url, re.IGNORECASE):
+        return None
+    return Safe(quote(url, safe=_URL_SAFE))
+
+
+def search_url(base: str, title: str) -> Safe:
+    return Safe(base + quote(one_line(title), safe=""))
