@@ -149,7 +149,7 @@ def parse_listing(text: str, path: str, year: int) -> ParsedListing:
             if isinstance(parsed, str):
                 problem(n, f"{parsed}; the entry is kept without a date")
             else:
-                current.date, current.upvotes = parsed[0], parsed[1] or 0
+                current.date, current.upvotes = parsed
     if expect_date_after is not None:
         problem(expect_date_after, "'·' is not followed by a date")
     if current is not None and current.abstract is None:

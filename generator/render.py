@@ -18,7 +18,7 @@ import jinja2
 from . import chart
 from .merge import title_key
 from .model import Corpus, Listing, Paper, Theme
-from .text import Safe, html_text, md_text, one_line, safe_url, search_url, yaml_string
+from .text import Safe, finalize, html_text, one_line, safe_url, search_url, yaml_string
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="
@@ -109,8 +109,10 @@ def newest_first(paper: Paper):
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
-        autoescape=False,  # Markdown, not HTML: md_text below is the escaping
-        finalize=md_text,
+        # Every printed value passes through finalize, which escapes data as
+        # text; autoescape then leaves the result (and macro output) alone.
+        autoescape=True,
+        finalize=finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -13,28 +13,50 @@ import json
 import re
 from urllib.parse import quote
 
-# Characters with a meaning to Python-Markdown and its extensions (emphasis,
-# links, code, headings, lists, tables, attribute lists, abbreviations,
-# footnotes, and the common pymdownx inline marks), to HTML, and to Jinja.
-_SPECIAL = set("\\`*_{}[]()#+-.!|<>&\"'$~^=:%@")
+from markupsafe import Markup
+
+# Characters with a meaning anywhere in a line to HTML, Python-Markdown
+# (escapes, code, emphasis, links, headings' closing hashes, tables), its
+# attribute lists, the common pymdownx inline marks, and Jinja ({ and }).
+# Parentheses, quotes, colons and the like are left readable: without an
+# unescaped "[" or "<" they start nothing.
+_SPECIAL = set("\\`*_{}[]#|<>&~^=")
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+# At the start of a line, these start a list, a quote or a rule.
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+.:])")
 _SPACE = re.compile(r"\s+")
 
 
-class Safe(str):
-    """Text the generator built itself (links, Markdown it wrote): not escaped again."""
+class Safe(Markup):
+    """Text the generator built itself (links, Markdown it wrote): not escaped again.
+
+    A Markup, so that the template engine treats it, and the output of
+    template macros, as already escaped."""
 
 
 def one_line(value: str) -> str:
-    """White space folded to single spaces: data never starts a new block."""
+    """White space folded to single spaces and trimmed."""
     return _SPACE.sub(" ", value).strip()
 
 
 def md_text(value) -> str:
-    """Any value as literal text inside Markdown."""
-    if isinstance(value, Safe):
+    """Any value as literal text inside Markdown: on one line (data never
+    starts a new block), with every character that could be markup escaped."""
+    if isinstance(value, Markup):
         return value
-    return one_line(str(value)).translate(_TABLE)
+    text = _SPACE.sub(" ", str(value)).translate(_TABLE)
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    if match.group(1):
+        return match.group(1) + f"&#{ord(match.group(2))};"
+    return f"&#{ord(match.group(3))};"
+
+
+def finalize(value) -> Markup:
+    """What a template prints: data escaped as text, generated Markdown as it is."""
+    return Markup(md_text(value))
 
 
 def html_text(value: str) -> str:
