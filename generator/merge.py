@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from .errors import WARNING, Problem
 from .model import Entry, Paper
 
-_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+# "+" and "#" stay: "C++" and "C#" are names, not punctuation.
+_PUNCT = re.compile(r"[^\w\s+#]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 URL_RE = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+", re.IGNORECASE)
 

@@ -77,7 +77,7 @@ def parse_date(text: str, default_year: int) -> tuple[datetime.date, int | None]
     return date, (int(m["votes"]) if m["votes"] is not None else None)
 
 
-def _kind(text: str, next_text: str | None) -> str:
+def _kind(text: str, next_text: str | None, after_abstract: bool) -> str:
     """What a line is: chrome, authors, separator, organisation, date or text."""
     if CHROME_RE.match(text):
         return "chrome"
@@ -87,8 +87,10 @@ def _kind(text: str, next_text: str | None) -> str:
         return "separator"
     if DATE_RE.match(text) and DATE_RE.match(text)["mon"].lower() in MONTHS:
         return "date"
-    # An organisation stands where the author count would, just before "·".
-    if next_text is not None and SEPARATOR_RE.match(next_text) and len(text) <= TITLE_MAX:
+    # An organisation stands where the author count would: after an abstract,
+    # just before "·".
+    if (after_abstract and next_text is not None and SEPARATOR_RE.match(next_text)
+            and len(text) <= TITLE_MAX):
         return "organization"
     return "text"
 
@@ -116,7 +118,8 @@ def parse_listing(text: str, path: str, year: int) -> ParsedListing:
             if glued:  # layout (c): the first title follows the button's label
                 line = line[glued.end():].lstrip()
         next_line = lines[i + 1][1] if i + 1 < len(lines) else None
-        kind = _kind(line, next_line)
+        kind = _kind(line, next_line, current is not None and current.abstract is not None
+                     and current.organization is None and current.authors is None)
         if expect_date_after is not None and kind != "date":
             problem(expect_date_after, "'·' is not followed by a date")
             expect_date_after = None

@@ -1,0 +1,27 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The seed corpus built once, as `survey build --strict` builds it."""
+    out = tmp_path_factory.mktemp("build")
+    project = out / "project"
+    # A copy of the project's own files, so the build writes nothing into the checkout.
+    for name in ("mkdocs.yml", "overrides", "content"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    (project / "generated").mkdir()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--strict"],
+                         cwd=project, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return {"site": project / "site", "docs": project / "generated", "run": run}
