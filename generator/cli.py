@@ -85,9 +85,10 @@ def cmd_check(args) -> int:
         for tid in paper.themes:
             members[tid] += 1
     for theme in corpus.taxonomy.themes:
-        print(f"  {theme.id}: {members[theme.id]} papers ({100 * members[theme.id] / total:.1f}%)")
+        n = members[theme.id]
+        print(f"  {theme.id}: {n} paper{'' if n == 1 else 's'} ({100 * n / total:.1f}%)")
     other = members[catch_all(corpus.taxonomy).id]
-    print(f"catch-all: {other} papers ({100 * other / total:.1f}%); "
+    print(f"catch-all: {other} paper{'' if other == 1 else 's'} ({100 * other / total:.1f}%); "
           f"largest theme: {100 * max(members.values()) / total:.1f}%")
     return 1 if any(p.level == ERROR for p in corpus.problems) else 0
 

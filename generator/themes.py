@@ -109,7 +109,7 @@ def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:
     for tid in paper.themes:
         score, found = scored[tid]
         primary = " (primary)" if tid == paper.primary_theme else ""
-        lines.append(f"{tid}{primary}: {titles[tid]} - {score} points")
+        lines.append(f"{tid}{primary}: {titles[tid]} - {score} point{'' if score == 1 else 's'}")
         for m in found:
             lines.append(f"  {m.field} contains {m.rule.phrase!r} (+{m.rule.weight})")
         if not found and tid == catch_all(taxonomy).id and not override:

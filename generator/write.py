@@ -36,6 +36,8 @@ def sync(files: dict[str, str | bytes], folder: Path) -> SyncReport:
     if folder.is_dir():
         for path in sorted(folder.rglob("*"), reverse=True):
             rel = path.relative_to(folder).as_posix()
+            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                continue  # not the generator's: the folder's .gitignore, an editor's files
             if path.is_file() and rel not in files:
                 path.unlink()
                 report.removed.append(rel)

@@ -15,6 +15,7 @@ def built_site(tmp_path_factory):
     """The seed corpus built once, as `survey build --strict` builds it."""
     out = tmp_path_factory.mktemp("build")
     project = out / "project"
+    project.mkdir()
     # A copy of the project's own files, so the build writes nothing into the checkout.
     for name in ("mkdocs.yml", "overrides", "content"):
         src = ROOT / name

@@ -1,0 +1,85 @@
+"""The survey command's exact output and exit codes."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+
+
+def survey(*args, cwd=None):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+def test_check_prints_a_report():
+    run = survey("check", "--content", str(SMALL))
+    assert run.returncode == 0
+    assert run.stderr == ""
+    assert run.stdout == (
+        "2 listings read, 5 entries, 4 papers, 1 cross-listed, 3 themes, 0 problems (0 errors)\n"
+        "  memorization: 1 paper (25.0%)\n"
+        "  domain-shift: 2 papers (50.0%)\n"
+        "  other: 1 paper (25.0%)\n"
+        "catch-all: 1 paper (25.0%); largest theme: 50.0%\n")
+
+
+def test_check_reports_problems_by_file_and_line(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SMALL, content)
+    with open(content / "listings" / "a.txt", "a") as listing:
+        listing.write("\nExtra Paper\n\nIts abstract.\n\n  • 3 authors\n·\nFeb 31, 2024\n")
+    run = survey("check", "--content", "content", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr == ("content/listings/a.txt:21: date 'Feb 31, 2024' does not exist; "
+                          "the entry is kept without a date\n")
+    assert run.stdout.startswith(
+        "2 listings read, 6 entries, 5 papers, 1 cross-listed, 3 themes, 1 problems (1 errors)\n")
+
+
+def test_broken_yaml_is_a_message_not_a_traceback(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SMALL, content)
+    (content / "themes.yml").write_text("themes:\n  - id: x\n    title: [unclosed\n")
+    run = survey("check", "--content", "content", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[0].startswith("content/themes.yml:4: not valid YAML: ")
+    assert run.stderr.splitlines()[-1] == "survey: the content cannot be read; nothing was built"
+
+
+def test_explain_by_title_and_by_id():
+    by_title = survey("explain", "GROKKING beyond overfitting", "--content", str(SMALL))
+    by_id = survey("explain", "grokking-beyond-overfitting", "--content", str(SMALL))
+    assert by_title.returncode == by_id.returncode == 0
+    assert by_title.stdout == by_id.stdout == (
+        "Grokking Beyond Overfitting\n"
+        "  id: grokking-beyond-overfitting\n"
+        "  threshold: 3 points; at most 2 themes\n"
+        "memorization (primary): Memorization and grokking - 4 points\n"
+        "  title contains 'grokking' (+3)\n"
+        "  abstract contains 'grokking' (+1)\n")
+
+
+def test_explain_unknown_paper_suggests_close_titles():
+    run = survey("explain", "grokking beyond", "--content", str(SMALL))
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr == ("survey: no paper with the title or id 'grokking beyond'; "
+                          "did you mean: 'Grokking Beyond Overfitting'\n")
+
+
+def test_build_writes_the_site_and_a_summary(tmp_path):
+    root = Path(__file__).parent.parent
+    shutil.copy(root / "mkdocs.yml", tmp_path)
+    shutil.copytree(root / "overrides", tmp_path / "overrides")
+    shutil.copytree(SMALL, tmp_path / "content")
+    (tmp_path / "generated").mkdir()
+    run = survey("build", "--strict", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ("2 listings read, 5 entries, 4 papers, 1 cross-listed, 3 themes, "
+                          "0 problems (0 errors); site written to site\n")
+    assert (tmp_path / "site" / "papers" / "sparse-model-soups" / "index.html").is_file()
+    assert not list(tmp_path.glob(".site-*"))  # the staging folder is gone
