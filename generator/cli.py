@@ -14,6 +14,7 @@ from .content import read_content
 from .errors import ERROR, ContentError
 from .merge import title_key
 from .model import Corpus
+from .render import summary_template
 from .themes import catch_all, explain
 from .write import replace_folder
 
@@ -29,12 +30,17 @@ def main(argv: list[str] | None = None) -> int:
                        help="fail (exit 1) on any problem in the content or any build warning")
     check = commands.add_parser("check", help="read and validate the content; print a report")
     check.add_argument("--content", default="content")
+    new = commands.add_parser("new-summary", help="write a ready-to-fill summary file for a paper")
+    new.add_argument("paper", help="the paper's title or id")
+    new.add_argument("--content", default="content")
     explain_ = commands.add_parser("explain", help="show which rules put a paper in its themes")
     explain_.add_argument("paper", help="the paper's title or id")
     explain_.add_argument("--content", default="content")
     args = parser.parse_args(argv)
     try:
-        return {"build": cmd_build, "check": cmd_check, "explain": cmd_explain}[args.command](args)
+        commands_ = {"build": cmd_build, "check": cmd_check, "explain": cmd_explain,
+                     "new-summary": cmd_new_summary}
+        return commands_[args.command](args)
     except ContentError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -104,12 +110,38 @@ def find_paper(corpus: Corpus, query: str):
     return None, [by_key[k].title for k in close]
 
 
-def cmd_explain(args) -> int:
-    corpus = read_content(Path(args.content))
-    paper, close = find_paper(corpus, args.paper)
+def paper_or_hint(corpus: Corpus, query: str):
+    paper, close = find_paper(corpus, query)
     if paper is None:
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
-        print(f"survey: no paper with the title or id {args.paper!r}{hint}", file=sys.stderr)
+        print(f"survey: no paper with the title or id {query!r}{hint}", file=sys.stderr)
+    return paper
+
+
+def cmd_explain(args) -> int:
+    corpus = read_content(Path(args.content))
+    paper = paper_or_hint(corpus, args.paper)
+    if paper is None:
         return 1
     print("\n".join(explain(paper, corpus.taxonomy)))
+    return 0
+
+
+def cmd_new_summary(args) -> int:
+    corpus = read_content(Path(args.content))
+    paper = paper_or_hint(corpus, args.paper)
+    if paper is None:
+        return 1
+    if paper.id in corpus.summaries:
+        print(f"survey: {paper.title!r} already has a summary: "
+              f"{corpus.summaries[paper.id].file}; improve that one", file=sys.stderr)
+        return 1
+    path = Path(args.content) / "summaries" / f"{paper.id}.md"
+    if path.exists():  # there, but not valid yet: not to be overwritten either
+        print(f"survey: {path} exists already; edit it (survey check shows its problems)",
+              file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(summary_template(paper), encoding="utf-8")
+    print(f"wrote {path}: fill it in, then run `survey check`")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import merge, parse, themes
+from . import merge, parse, summaries, themes
 from .errors import WARNING, ContentError, Problem
 from .model import Corpus, Listing
 from .yamlfile import read_yaml
@@ -40,11 +40,15 @@ def read_content(content: Path) -> Corpus:
     problems += theme_problems
     problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
     papers = themes.assign(papers, taxonomy)
+    curated, summary_problems = summaries.read_summaries(
+        content / "summaries", shown, papers, taxonomy)
+    problems += summary_problems
+    papers = summaries.apply(papers, curated)
     return Corpus(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
-        problems=tuple(problems))
+        problems=tuple(problems), summaries=curated)
 
 
 def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dict]:

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin
 
 from .build import generate
 from .errors import ContentError
+from .render import Repository
 
 log = logging.getLogger("mkdocs.plugins.survey")
 
@@ -28,26 +29,41 @@ REPORTED = "SURVEY_REPORTED"
 
 class SurveyConfig(Config):
     content = config_options.Type(str, default="content")
+    branch = config_options.Type(str, default="main")  # for the "write a summary" links
     search = config_options.Type(bool, default=True)
 
 
 class SurveyPlugin(BasePlugin[SurveyConfig]):
+    serving = False
+    generated_once = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
         self.content = Path(os.environ.get("SURVEY_CONTENT") or root / self.config.content)
+        repo_url = config.repo_url or ""
+        self.repository = Repository(repo_url, self.config.branch) if "github.com" in repo_url else None
         return config
 
     def on_pre_build(self, config):
+        # While previewing, a broken file keeps the last good pages on screen;
+        # the first build of a session has no good pages yet, so it writes.
+        keep = self.serving and self.generated_once
         try:
-            result = generate(self.content, Path(config.docs_dir))
+            result = generate(self.content, Path(config.docs_dir), self.repository, keep)
         except ContentError as err:
-            # Keep the last good pages: a preview goes on serving them.
             for problem in err.problems:
                 log.error(str(problem))
             return
         if not os.environ.get(REPORTED):
             for problem in result.corpus.problems:
                 log.warning(str(problem))
+        if result.sync is None:
+            log.error("survey: fix the errors above; still showing the last good pages")
+            return
+        self.generated_once = True
         changed = len(result.sync.written) + len(result.sync.removed)
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files changed")
 

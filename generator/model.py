@@ -99,3 +99,4 @@ class Corpus:
     papers: tuple[Paper, ...]
     taxonomy: Taxonomy
     problems: tuple = field(default=())
+    summaries: dict = field(default_factory=dict)  # paper id -> summaries.Summary

@@ -6,18 +6,21 @@ as text unless the generator marked it :class:`~generator.text.Safe`.
 """
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote, urlencode
 
 import jinja2
 
 from . import chart
 from .merge import title_key
 from .model import Corpus, Listing, Paper, Theme
+from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
 from .text import Safe, finalize, html_text, one_line, safe_url, search_url, yaml_string
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
@@ -59,11 +62,61 @@ def format_date(date) -> str:
     return f"{date:%b} {date.day}, {date.year}" if date else ""
 
 
+@dataclass(frozen=True)
+class Repository:
+    """Where the survey's content is edited: for the "write a summary" links."""
+
+    url: str  # e.g. https://github.com/owner/survey
+    branch: str = "main"
+    content: str = "content"  # the content folder's path in the repository
+
+    def new_summary(self, paper: Paper) -> Safe:
+        """GitHub's web editor on a new summary file, pre-filled from the template."""
+        query = urlencode({"filename": f"{paper.id}.md", "value": summary_template(paper)},
+                          quote_via=quote)
+        return Safe(f"{self.url.rstrip('/')}/new/{self.branch}/{self.content}/summaries?{query}")
+
+    def edit_summary(self, paper: Paper) -> Safe:
+        return Safe(f"{self.url.rstrip('/')}/edit/{self.branch}/{self.content}/summaries/"
+                    f"{quote(paper.id)}.md")
+
+
+def summary_template(paper: Paper) -> str:
+    """A ready-to-fill summary file for a paper (see CONTRIBUTING.md)."""
+    return _environment().get_template("summary_template.md.j2").render(
+        paper=paper, placeholder=PLACEHOLDER, placeholder_name=PLACEHOLDER_NAME)
+
+
+def bibtex(paper: Paper, summary) -> Safe | None:
+    """A BibTeX entry, when a summary gives the arXiv id and the authors."""
+    if not (summary and summary.arxiv and summary.authors):
+        return None
+    surname = re.sub(r"\W", "", summary.authors[0].split()[-1]).lower() or "paper"
+    year = paper.date.year if paper.date else None
+    fields = [("title", "{" + _braced(paper.title) + "}"),
+              ("author", _braced(" and ".join(summary.authors))),
+              ("journal", f"arXiv preprint arXiv:{summary.arxiv}"), ("eprint", summary.arxiv),
+              ("archivePrefix", "arXiv")] + ([("year", str(year))] if year else [])
+    key = f"{surname}{year or ''}{re.sub(r'[^0-9]', '', summary.arxiv)[-5:]}"
+    text = f"@article{{{key},\n" + ",\n".join(
+        f"  {name} = {{{value}}}" for name, value in fields) + "\n}"
+    # One line of HTML, newlines as character references: a raw HTML block
+    # that Markdown passes through whole.
+    return Safe('<pre class="bibtex"><code>' + html.escape(text).replace("\n", "&#10;")
+                + "</code></pre>")
+
+
+def _braced(value: str) -> str:
+    # A brace in data would end a BibTeX field early, and BibTeX cannot escape it.
+    return one_line(value).replace("{", "(").replace("}", ")")
+
+
 @dataclass
 class Site:
     """The corpus with the lookups the templates need."""
 
     corpus: Corpus
+    repository: Repository | None = None
 
     @cached_property
     def themes(self) -> dict[str, Theme]:
@@ -95,6 +148,15 @@ class Site:
         """How many of the listing's papers are in other listings too."""
         return sum(len(self.listings_of(self.paper_of(e))) > 1 for e in listing.entries)
 
+    @cached_property
+    def summarised(self) -> list[Paper]:
+        return sorted((p for p in self.corpus.papers if p.id in self.corpus.summaries),
+                      key=lambda p: p.title.casefold())
+
+    def teaser(self, paper: Paper) -> str:
+        summary = self.corpus.summaries.get(paper.id)
+        return summary.teaser if summary and summary.teaser else teaser(paper.abstract)
+
     def paper_of(self, entry) -> Paper:
         return self.by_key[title_key(entry.title)]
 
@@ -125,8 +187,8 @@ def _environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, corpus: Corpus):
-        self.site = Site(corpus)
+    def __init__(self, corpus: Corpus, repository: Repository | None = None):
+        self.site = Site(corpus, repository)
         self.env = _environment()
 
     def page(self, template: str, path: str, **context) -> str:
@@ -139,7 +201,8 @@ class Renderer:
             site=self.site, corpus=self.site.corpus, path=path, link=link,
             paper_path=paper_path, theme_path=theme_path, listing_path=listing_path,
             arxiv_search=lambda t: search_url(ARXIV_SEARCH, t),
-            hf_search=lambda t: search_url(HF_SEARCH, t), **context)
+            hf_search=lambda t: search_url(HF_SEARCH, t), bibtex=bibtex,
+            one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
     def files(self) -> dict[str, str | bytes]:
         site, corpus = self.site, self.site.corpus
@@ -150,6 +213,7 @@ class Renderer:
             "cross-listed.md": self.page("cross_listed.md.j2", "cross-listed.md"),
             "about.md": self.page("about.md.j2", "about.md", counts=counts(corpus)),
             "search.md": self.page("search.md.j2", "search.md"),
+            "summaries.md": self.page("summaries.md.j2", "summaries.md"),
             "assets/papers-per-year.svg": chart.papers_per_year(corpus),
             "data/papers.json": papers_json(corpus),
         }
@@ -163,8 +227,8 @@ class Renderer:
         return files
 
 
-def render(corpus: Corpus) -> dict[str, str | bytes]:
-    return Renderer(corpus).files()
+def render(corpus: Corpus, repository: Repository | None = None) -> dict[str, str | bytes]:
+    return Renderer(corpus, repository).files()
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
@@ -176,6 +240,20 @@ def counts(corpus: Corpus) -> dict[str, int]:
         "cross_listed": sum(n for k, n in listed.items() if k > 1),
         "themes": len(corpus.taxonomy.themes),
         "dated": sum(p.date is not None for p in corpus.papers),
+    }
+
+
+def facts(summary) -> dict:
+    """What a paper's curated summary adds to its record in papers.json."""
+    return {
+        "arxiv": summary.arxiv if summary else None,
+        "author_names": list(summary.authors) if summary else [],
+        "venue": summary.venue if summary else None,
+        "code": summary.code if summary else None,
+        "summary": {
+            "contributors": list(summary.contributors), "key_points": list(summary.key_points),
+            "teaser": summary.teaser,
+        } if summary else None,
     }
 
 
@@ -194,6 +272,7 @@ def papers_json(corpus: Corpus) -> str:
             "themes": list(p.themes), "primary_theme": p.primary_theme,
             "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
             "links": list(p.links),
+            **facts(corpus.summaries.get(p.id)),
         } for p in corpus.papers],
         "themes": [{
             "id": t.id, "title": t.title, "url": page_url(theme_path(t)), "papers": members[t.id],

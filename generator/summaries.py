@@ -1,0 +1,281 @@
+"""Curated summaries: one Markdown file per paper in ``content/summaries/``.
+
+A summary comes from a stranger's pull request, so it is checked before it
+is used, and every error names the file and line: the front matter must name
+a known paper, its contributors and valid themes; the body is Markdown
+without HTML, attribute lists, images or links other than http(s). What is
+rendered is sanitised again (nh3) as a second layer: nothing a contributor
+writes puts an element, attribute or script into the site.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+
+from .errors import ContentError, Problem
+from .merge import title_key
+from .model import Paper, Taxonomy
+from .yamlfile import load_yaml
+
+BODY_MAX = 4000  # characters: a summary, not a review
+# What the ready-to-fill file holds until a contributor replaces it.
+PLACEHOLDER = ("Replace this paragraph with three to six sentences in your own words: the question "
+               "the paper asks, what it does, and what it finds.")
+PLACEHOLDER_NAME = "Your Name"
+REQUIRED = ("paper", "contributors")
+OPTIONAL = ("themes", "key_points", "arxiv", "authors", "venue", "code")
+ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+# Python-Markdown's attribute lists ("{: .x }", "{ #id onclick=... }") and
+# kramdown's: markup in a summary as much as HTML is.
+ATTR_LIST_RE = re.compile(r"\{\s*:|\{\s*[#.][\w-]|\{[^{}\n]*\w+\s*=\s*[\"']?[^{}\n]*\}")
+ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br",
+                "h3", "h4", "hr"}
+
+
+@dataclass(frozen=True)
+class Summary:
+    file: str  # as messages show it
+    paper_id: str
+    contributors: tuple[str, ...]
+    body_html: str  # sanitised
+    teaser: str  # the body's first sentence, as plain text
+    key_points: tuple[str, ...] = ()
+    add_themes: tuple[str, ...] = ()
+    remove_themes: tuple[str, ...] = ()
+    primary_theme: str | None = None
+    arxiv: str | None = None
+    authors: tuple[str, ...] = ()
+    venue: str | None = None
+    code: str | None = None
+
+
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})  # HTML parsed, to be found and refused
+    md.validateLink = lambda url: True  # every link becomes a token, to be checked
+    return md
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """The YAML front matter, the body, and the line the body starts on."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ContentError([Problem(path, 1, "a summary starts with '---' and YAML front matter "
+                                    "(run `survey new-summary` for a ready-to-fill file)")])
+    for n, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return "".join(lines[1 : n - 1]), "".join(lines[n:]), n + 1
+    raise ContentError([Problem(path, 1, "the front matter is not closed with '---'")])
+
+
+def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
+    """A Summary, or None with the problems that keep it out of the site."""
+    try:
+        front, body, body_line = split_front_matter(text, path)
+        meta = load_yaml(front, path)
+    except ContentError as err:
+        return None, _shift_yaml_lines(err.problems)
+    problems: list[Problem] = []
+    if not isinstance(meta, dict):
+        return None, [Problem(path, 2, "the front matter must be a YAML mapping")]
+
+    def bad(key, message):
+        problems.append(Problem(path, 1 + meta.key_lines.get(key, 0), message))
+
+    for key in REQUIRED:
+        if key not in meta:
+            problems.append(Problem(path, 1, f"missing required field '{key}'"))
+    for key in meta:
+        if key not in REQUIRED + OPTIONAL:
+            bad(key, f"unknown field '{key}'; fields are: {', '.join(REQUIRED + OPTIONAL)}")
+    paper = _paper(meta, papers, bad) if "paper" in meta else None
+    contributors = _strings(meta, "contributors", bad, required=True)
+    if PLACEHOLDER_NAME in contributors:
+        bad("contributors", f"replace {PLACEHOLDER_NAME!r} with your name")
+    key_points = _strings(meta, "key_points", bad)
+    authors = _strings(meta, "authors", bad)
+    themes = _themes(meta, taxonomy, bad)
+    facts = _facts(meta, bad)
+    body_problems, html, teaser = check_body(body, path, body_line)
+    problems += body_problems
+    if problems or paper is None:
+        return None, problems
+    return Summary(path, paper.id, contributors, html, teaser, key_points, *themes,
+                   authors=authors, **facts), []
+
+
+def _shift_yaml_lines(problems: list[Problem]) -> list[Problem]:
+    # The YAML parser counts from the front matter's first line, the file's second.
+    return [replace(p, line=p.line + 1) if p.line and "YAML" in p.message else p for p in problems]
+
+
+def _paper(meta, papers: list[Paper], bad) -> Paper | None:
+    wanted = meta["paper"]
+    if not isinstance(wanted, str) or not wanted.strip():
+        bad("paper", "'paper' must be the paper's id or its exact title")
+        return None
+    by_id = {p.id: p for p in papers}
+    by_key = {p.key: p for p in papers}
+    found = by_id.get(wanted.strip()) or by_key.get(title_key(wanted))
+    if found is None:
+        close = difflib.get_close_matches(title_key(wanted), list(by_key), n=3, cutoff=0.5)
+        hint = ("; did you mean: " + "; ".join(repr(by_key[k].title) for k in close)) if close else ""
+        bad("paper", f"no paper with the id or title {wanted!r}{hint}")
+    return found
+
+
+def _strings(meta, key, bad, required=False) -> tuple[str, ...]:
+    value = meta.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        bad(key, f"'{key}' must be a list of names or sentences")
+        return ()
+    if required and not value:
+        bad(key, f"'{key}' must not be empty")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _themes(meta, taxonomy: Taxonomy, bad):
+    value = meta.get("themes") or {}
+    if not isinstance(value, dict):
+        bad("themes", "'themes' takes 'add', 'remove' (lists of theme ids) and 'primary'")
+        return (), (), None
+    known = {t.id for t in taxonomy.themes}
+    listed = {k: value.get(k) or [] for k in ("add", "remove")}
+    for key in value:
+        if key not in ("add", "remove", "primary"):
+            bad("themes", f"unknown key '{key}' under 'themes'; use add, remove or primary")
+    ids = [*listed["add"], *listed["remove"]] + ([value["primary"]] if value.get("primary") else [])
+    unknown = [t for t in ids if t not in known]
+    if unknown:
+        bad("themes", f"unknown theme id {unknown[0]!r}; known themes: {', '.join(sorted(known))}")
+        return (), (), None
+    return tuple(listed["add"]), tuple(listed["remove"]), value.get("primary")
+
+
+def _facts(meta, bad) -> dict:
+    facts = {k: meta.get(k) for k in ("arxiv", "venue", "code")}
+    for key, value in facts.items():
+        if value is not None and not isinstance(value, (str, int, float)):
+            bad(key, f"'{key}' must be text")
+            facts[key] = None
+        elif value is not None:
+            facts[key] = str(value).strip()
+    if facts["arxiv"] and not ARXIV_RE.match(facts["arxiv"]):
+        bad("arxiv", f"arXiv id {facts['arxiv']!r} is not of the form 2401.01234")
+    if facts["code"] and urlsplit(facts["code"]).scheme not in ("http", "https"):
+        bad("code", f"code link {facts['code']!r} must be an http(s) URL")
+    return facts
+
+
+def check_body(body: str, path: str, first_line: int) -> tuple[list[Problem], str, str]:
+    """Problems in a summary's Markdown body, its sanitised HTML, and its teaser."""
+    problems = []
+
+    def bad(offset, message):
+        problems.append(Problem(path, first_line + offset, message))
+
+    if not body.strip():
+        bad(0, "the summary has no text below the front matter")
+    if PLACEHOLDER[:40] in " ".join(body.split()):
+        bad(0, "the summary still holds the template's placeholder text: write your own")
+    if len(body) > BODY_MAX:
+        bad(0, f"the summary is {len(body):,} characters long; keep it under {BODY_MAX:,}")
+    for n, line in enumerate(body.splitlines()):
+        if ATTR_LIST_RE.search(line):
+            bad(n, "attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown")
+    tokens = markdown().parse(body)
+    line = 0
+    for token in tokens:
+        line = token.map[0] if token.map else line
+        for child in [token, *(token.children or [])]:
+            _check_token(child, line, bad)
+    html = sanitise(render_body(body))
+    return problems, html, first_sentence(tokens)
+
+
+def _check_token(token, line, bad) -> None:
+    if token.type in ("html_block", "html_inline"):
+        bad(line, f"raw HTML is not allowed: {token.content.strip()[:40]!r}")
+    elif token.type == "link_open":
+        href = token.attrs.get("href", "")
+        if urlsplit(href).scheme not in ("http", "https"):
+            bad(line, f"link {href!r} is not allowed: links must be http(s) URLs")
+    elif token.type == "image":
+        bad(line, f"image {token.attrs.get('src', '')!r} is not allowed: summaries cannot show "
+                  "images, least of all from other hosts")
+
+
+def render_body(body: str) -> str:
+    md = MarkdownIt("commonmark", {"html": False})  # anything HTML-like stays text
+    return md.render(body)
+
+
+def sanitise(html: str) -> str:
+    """The second layer: whatever the checks missed, only plain tags survive."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     url_schemes={"http", "https"}, link_rel="nofollow noopener noreferrer")
+
+
+def first_sentence(tokens) -> str:
+    for token in tokens:
+        if token.type == "inline":
+            text = "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
+            text = " ".join(text.split())
+            match = re.match(r"(.+?[.!?])(\s|$)", text)
+            return match.group(1) if match else text
+    return ""
+
+
+def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
+    """Papers with their summaries' theme changes applied."""
+    result = []
+    for paper in papers:
+        summary = summaries.get(paper.id)
+        if summary and (summary.add_themes or summary.remove_themes or summary.primary_theme):
+            themes = [t for t in paper.themes if t not in summary.remove_themes]
+            themes += [t for t in summary.add_themes if t not in themes]
+            primary = summary.primary_theme or (themes[0] if themes else paper.primary_theme)
+            themes = [primary] + [t for t in themes if t != primary]
+            paper = replace(paper, themes=tuple(themes), primary_theme=primary)
+        result.append(paper)
+    return result
+
+
+def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy):
+    """All summaries in ``folder``, by paper id, and the problems found."""
+    summaries: dict[str, Summary] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return summaries, problems
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        name = shown(path)
+        if path.suffix != ".md":
+            problems.append(Problem(name, None, "not a summary (summaries end in .md); ignored"))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(name, None, f"not UTF-8 text ({err.reason})"))
+            continue
+        summary, found = read_summary(text, name, papers, taxonomy)
+        problems += found
+        if summary is None:
+            continue
+        if summary.paper_id in summaries:
+            first = summaries[summary.paper_id].file
+            problems.append(Problem(name, 2, f"paper {summary.paper_id!r} already has a summary "
+                                    f"in {first}; merge the two into one file"))
+            continue
+        summaries[summary.paper_id] = summary
+    return summaries, problems
