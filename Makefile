@@ -6,7 +6,7 @@ PORT ?= 8000
 # MkDocs 1.x prints a notice about its successors on every run; the README covers it.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site check test clean
+.PHONY: setup serve site linkcheck check test clean
 
 # The virtual environment is remade when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -18,12 +18,19 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 ## serve: set up, build, and preview the site at http://127.0.0.1:$(PORT) with live reload
+# --dirty: MkDocs rebuilds only the pages the generator rewrote, so an edit
+# under content/ shows in the browser within a couple of seconds.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	SURVEY_SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve --dirty --livereload \
+		--dev-addr 127.0.0.1:$(PORT)
 
 ## site: build the static site into site/
 site: setup
 	$(BIN)/survey build --strict
+
+## linkcheck: build the site, then check every link in it, offline
+linkcheck: site
+	$(BIN)/python -m generator.linkcheck site
 
 ## check: read and validate the content, print a report
 check: setup
