@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
-from .errors import ContentError, Problem
+from .errors import WARNING, ContentError, Problem
 from .merge import title_key
 from .model import Paper, Taxonomy
 from .yamlfile import load_yaml
@@ -100,6 +100,10 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
     key_points = _strings(meta, "key_points", bad)
     authors = _strings(meta, "authors", bad)
     themes = _themes(meta, taxonomy, bad)
+    add, remove, primary = themes
+    if paper and set(paper.themes) <= set(remove) and not add and not primary:
+        bad("themes", "removing every theme would leave the paper with none: add or set "
+                      "a primary theme too")
     facts = _facts(meta, bad)
     body_problems, html, teaser = check_body(body, path, body_line)
     problems += body_problems
@@ -111,7 +115,7 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
 
 def _shift_yaml_lines(problems: list[Problem]) -> list[Problem]:
     # The YAML parser counts from the front matter's first line, the file's second.
-    return [replace(p, line=p.line + 1) if p.line and "YAML" in p.message else p for p in problems]
+    return [replace(p, line=p.line + 1) if p.line and p.message.startswith("not valid YAML") else p for p in problems]
 
 
 def _paper(meta, papers: list[Paper], bad) -> Paper | None:
@@ -150,19 +154,30 @@ def _themes(meta, taxonomy: Taxonomy, bad):
         return (), (), None
     known = {t.id for t in taxonomy.themes}
     listed = {k: value.get(k) or [] for k in ("add", "remove")}
+    listed = {k: [v] if isinstance(v, str) else v for k, v in listed.items()}
+    primary = value.get("primary")
     for key in value:
         if key not in ("add", "remove", "primary"):
             bad("themes", f"unknown key '{key}' under 'themes'; use add, remove or primary")
-    ids = [*listed["add"], *listed["remove"]] + ([value["primary"]] if value.get("primary") else [])
+    if not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in listed.values()) \
+            or not (primary is None or isinstance(primary, str)):
+        bad("themes", "'themes: add' and 'remove' take theme ids; 'primary' takes one theme id")
+        return (), (), None
+    ids = [*listed["add"], *listed["remove"]] + ([primary] if primary else [])
     unknown = [t for t in ids if t not in known]
     if unknown:
         bad("themes", f"unknown theme id {unknown[0]!r}; known themes: {', '.join(sorted(known))}")
         return (), (), None
-    return tuple(listed["add"]), tuple(listed["remove"]), value.get("primary")
+    return tuple(listed["add"]), tuple(listed["remove"]), primary
 
 
 def _facts(meta, bad) -> dict:
     facts = {k: meta.get(k) for k in ("arxiv", "venue", "code")}
+    if isinstance(facts["arxiv"], float):
+        # YAML reads 1706.02410 as a number and drops the final zero.
+        bad("arxiv", f"put the arXiv id in quotes (arxiv: \"{meta.get('arxiv')}\"): "
+                     "unquoted, YAML reads it as a number and may change it")
+        facts["arxiv"] = None
     for key, value in facts.items():
         if value is not None and not isinstance(value, (str, int, float)):
             bad(key, f"'{key}' must be text")
@@ -171,7 +186,7 @@ def _facts(meta, bad) -> dict:
             facts[key] = str(value).strip()
     if facts["arxiv"] and not ARXIV_RE.match(facts["arxiv"]):
         bad("arxiv", f"arXiv id {facts['arxiv']!r} is not of the form 2401.01234")
-    if facts["code"] and urlsplit(facts["code"]).scheme not in ("http", "https"):
+    if facts["code"] and not is_web_link(facts["code"]):
         bad("code", f"code link {facts['code']!r} must be an http(s) URL")
     return facts
 
@@ -190,13 +205,18 @@ def check_body(body: str, path: str, first_line: int) -> tuple[list[Problem], st
     if len(body) > BODY_MAX:
         bad(0, f"the summary is {len(body):,} characters long; keep it under {BODY_MAX:,}")
     for n, line in enumerate(body.splitlines()):
-        if ATTR_LIST_RE.search(line):
+        if ATTR_LIST_RE.search(re.sub(r"`[^`]*`", "", line)):  # code shows braces as they are
             bad(n, "attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown")
     tokens = markdown().parse(body)
     line = 0
+    html_lines = set()  # one message for "<b>x</b>", not one per tag
     for token in tokens:
         line = token.map[0] if token.map else line
         for child in [token, *(token.children or [])]:
+            if child.type in ("html_block", "html_inline"):
+                if line in html_lines:
+                    continue
+                html_lines.add(line)
             _check_token(child, line, bad)
     html = sanitise(render_body(body))
     return problems, html, first_sentence(tokens)
@@ -207,11 +227,16 @@ def _check_token(token, line, bad) -> None:
         bad(line, f"raw HTML is not allowed: {token.content.strip()[:40]!r}")
     elif token.type == "link_open":
         href = token.attrs.get("href", "")
-        if urlsplit(href).scheme not in ("http", "https"):
+        if not is_web_link(href):
             bad(line, f"link {href!r} is not allowed: links must be http(s) URLs")
     elif token.type == "image":
         bad(line, f"image {token.attrs.get('src', '')!r} is not allowed: summaries cannot show "
                   "images, least of all from other hosts")
+
+
+def is_web_link(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def render_body(body: str) -> str:
@@ -225,13 +250,23 @@ def sanitise(html: str) -> str:
                      url_schemes={"http", "https"}, link_rel="nofollow noopener noreferrer")
 
 
+TEASER_MAX = 220
+_TEXT_PARTS = {"text": lambda c: c.content, "code_inline": lambda c: c.content,
+               "softbreak": lambda c: " ", "hardbreak": lambda c: " "}
+
+
 def first_sentence(tokens) -> str:
+    """The first sentence of the first paragraph, as plain text, cut if long."""
     for token in tokens:
         if token.type == "inline":
-            text = "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
+            text = "".join(_TEXT_PARTS[c.type](c) for c in token.children or []
+                           if c.type in _TEXT_PARTS)
             text = " ".join(text.split())
             match = re.match(r"(.+?[.!?])(\s|$)", text)
-            return match.group(1) if match else text
+            sentence = match.group(1) if match else text
+            if len(sentence) > TEASER_MAX:
+                sentence = sentence[:TEASER_MAX].rsplit(" ", 1)[0] + " …"
+            return sentence
     return ""
 
 
@@ -243,6 +278,8 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
         if summary and (summary.add_themes or summary.remove_themes or summary.primary_theme):
             themes = [t for t in paper.themes if t not in summary.remove_themes]
             themes += [t for t in summary.add_themes if t not in themes]
+            if not themes:  # validated against in read_summary; keep the paper findable
+                themes = list(paper.themes)
             primary = summary.primary_theme or (themes[0] if themes else paper.primary_theme)
             themes = [primary] + [t for t in themes if t != primary]
             paper = replace(paper, themes=tuple(themes), primary_theme=primary)
@@ -253,6 +290,7 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
 def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy):
     """All summaries in ``folder``, by paper id, and the problems found."""
     summaries: dict[str, Summary] = {}
+    candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
     if not folder.is_dir():
         return summaries, problems
@@ -261,7 +299,8 @@ def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy)
             continue
         name = shown(path)
         if path.suffix != ".md":
-            problems.append(Problem(name, None, "not a summary (summaries end in .md); ignored"))
+            problems.append(Problem(name, None, "not a summary (summaries end in .md); ignored",
+                                    WARNING))
             continue
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -270,12 +309,18 @@ def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy)
             continue
         summary, found = read_summary(text, name, papers, taxonomy)
         problems += found
-        if summary is None:
-            continue
-        if summary.paper_id in summaries:
-            first = summaries[summary.paper_id].file
-            problems.append(Problem(name, 2, f"paper {summary.paper_id!r} already has a summary "
-                                    f"in {first}; merge the two into one file"))
-            continue
-        summaries[summary.paper_id] = summary
+        if summary is not None:
+            candidates.setdefault(summary.paper_id, []).append((path.stem, summary))
+    for paper_id, found in candidates.items():
+        # The file named after the paper is the one the site's edit link opens.
+        found.sort(key=lambda item: item[0] != paper_id)
+        stem, first = found[0]
+        if stem != paper_id:
+            problems.append(Problem(first.file, None, f"rename this file to {paper_id}.md, "
+                                    "the id of the paper it summarises"))
+        else:
+            summaries[paper_id] = first
+        for _, other in found[1:]:
+            problems.append(Problem(other.file, 2, f"paper {paper_id!r} already has a summary "
+                                    f"in {first.file}; merge the two into one file"))
     return summaries, problems

@@ -115,7 +115,7 @@ def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:
         if not found and tid == catch_all(taxonomy).id and not override:
             lines.append(f"  no theme reached {taxonomy.threshold} points")
         elif not found:
-            lines.append("  no rule matched: placed by the override")
+            lines.append("  no rule matched: placed by an override or a curated summary")
     near = [(tid, s) for tid, (s, _) in scored.items() if s and tid not in paper.themes]
     if near:
         lines.append("other themes with points: " + ", ".join(

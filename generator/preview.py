@@ -1,0 +1,74 @@
+"""Run a live preview server in the background: for the preview test and the
+latency benchmark, which both watch an edit reach the served page."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROJECT_FILES = ("mkdocs.yml", "overrides", "content")
+
+
+def copy_project(root: Path, target: Path, content: Path | None = None) -> Path:
+    """A copy of the project's site sources (optionally with other content)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        src = content if (name == "content" and content) else root / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
+    (target / "generated").mkdir(exist_ok=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Preview:
+    """`mkdocs serve --dirty` on a loopback port, as `make serve` runs it."""
+
+    def __init__(self, project: Path):
+        self.project = project
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = project / "serve.log"
+
+    def __enter__(self) -> "Preview":
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SURVEY_SITE_URL=self.url)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{self.port}"],
+            cwd=self.project, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        self.wait_for(lambda: self.get("") is not None, timeout=120)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def get(self, path: str) -> str | None:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for(self, condition, timeout: float, interval: float = 0.05) -> float:
+        """Seconds until ``condition()`` holds; TimeoutError after ``timeout``."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError("the preview server stopped:\n" + self.log.read_text())
+            if condition():
+                return time.monotonic() - start
+            time.sleep(interval)
+        raise TimeoutError(f"not seen within {timeout} s; server log:\n" + self.log.read_text()[-3000:])

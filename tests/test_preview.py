@@ -1,0 +1,48 @@
+"""The live preview: an edit under content/ reaches the served page, and a
+broken file leaves the last good page served until it is fixed."""
+from pathlib import Path
+
+import pytest
+
+from generator.preview import Preview, copy_project
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = "grokking-tickets-lottery-tickets-accelerate-grokking"
+
+
+def summary(text: str) -> str:
+    return f"---\npaper: {PAPER}\ncontributors: [Preview Test]\n---\n{text}\n"
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    project = copy_project(ROOT, tmp_path_factory.mktemp("preview"))
+    for existing in (project / "content" / "summaries").glob("*.md"):
+        existing.unlink()  # the test's edits are the only summaries
+    with Preview(project) as server:
+        yield server
+
+
+def test_an_edited_summary_shows_in_the_served_page(preview):
+    path = preview.project / "content" / "summaries" / f"{PAPER}.md"
+    path.write_text(summary("First version, marked alpha-one."))
+    preview.wait_for(lambda: "alpha-one" in (preview.get(f"papers/{PAPER}/") or ""), timeout=60)
+    path.write_text(summary("Second version, marked beta-two."))
+    preview.wait_for(lambda: "beta-two" in (preview.get(f"papers/{PAPER}/") or ""), timeout=60)
+    assert "alpha-one" not in preview.get(f"papers/{PAPER}/")
+    theme_page = preview.get("themes/memorization-grokking/") or ""
+    assert "curated summary" in theme_page
+
+
+def test_a_broken_file_keeps_the_last_good_site_until_fixed(preview):
+    path = preview.project / "content" / "summaries" / f"{PAPER}.md"
+    path.write_text(summary("Good version, marked gamma-three."))
+    preview.wait_for(lambda: "gamma-three" in (preview.get(f"papers/{PAPER}/") or ""), timeout=60)
+    path.write_text("---\npaper: [unclosed\n---\nBroken, marked delta-four.\n")
+    expected = f"content/summaries/{PAPER}.md:3: not valid YAML"  # where the YAML ends unclosed
+    preview.wait_for(lambda: expected in preview.log.read_text(), timeout=60)
+    page = preview.get(f"papers/{PAPER}/")
+    assert "gamma-three" in page and "delta-four" not in page
+    assert preview.process.poll() is None  # still serving
+    path.write_text(summary("Fixed version, marked epsilon-five."))
+    preview.wait_for(lambda: "epsilon-five" in (preview.get(f"papers/{PAPER}/") or ""), timeout=60)
