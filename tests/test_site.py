@@ -176,3 +176,16 @@ def test_paper_page_content(built_site):
     assert "https://arxiv.org/search/?searchtype=title&amp;query=MSGCoOp%3A" in html
     assert "https://huggingface.co/papers?q=MSGCoOp%3A" in html
     assert "Jul 29, 2025" in html and "4 authors" in html
+
+
+def test_plain_mkdocs_build_strict_passes_without_warnings(built_site, tmp_path):
+    import os
+    import subprocess
+    import sys
+    project = built_site["site"].parent
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                          str(tmp_path / "out")], cwd=project, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr, run.stderr
+    assert (tmp_path / "out" / "papers").is_dir() and (tmp_path / "out" / "pagefind").is_dir()
