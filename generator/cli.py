@@ -66,20 +66,50 @@ def summary(corpus: Corpus) -> str:
 
 def cmd_build(args) -> int:
     corpus = read_and_report(args.content)
+    built = build_site(args)
+    outcome = f"site written to {args.site_dir}" if built else "no site written"
+    print(f"{summary(corpus)}; {outcome}")
+    if not built:
+        print(f"survey: the site build failed; {args.site_dir} is left as it was", file=sys.stderr)
+        return 1
+    if args.strict and corpus.problems:
+        print(f"survey: --strict: {len(corpus.problems)} problems in the content (above)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_site(args) -> bool:
+    """Build the site aside, then put it in place: a build that fails, or is
+    interrupted, leaves the last good site as it was and nothing else."""
     site = Path(args.site_dir).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
     env = dict(os.environ, SURVEY_CONTENT=str(Path(args.content).resolve()), SURVEY_REPORTED="1")
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", args.config,
+    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config,
                "--site-dir", str(staging)] + (["--strict"] if args.strict else [])
-    built = subprocess.run(command, env=env, check=False)
-    if built.returncode != 0:
+    try:
+        run = subprocess.run(command, env=env, check=False, stderr=subprocess.PIPE, text=True)
+        if run.stderr:
+            print(without_info(run.stderr), end="", file=sys.stderr)
+        if run.returncode != 0:
+            return False
+        replace_folder(staging, site)
+        return True
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"survey: the site build failed; {args.site_dir} is left as it was", file=sys.stderr)
-        return 1
-    replace_folder(staging, site)
-    print(f"{summary(corpus)}; site written to {args.site_dir}")
-    return 1 if args.strict and corpus.problems else 0
+
+
+def without_info(log: str) -> str:
+    """MkDocs' log without its INFO records. (Its --quiet would hide the
+    warnings too, and with them the reason a --strict build stopped.)"""
+    kept, keep = [], True
+    for line in log.splitlines(keepends=True):
+        if line[:1].strip():  # a record starts at the margin; its continuation is indented
+            keep = not line.startswith("INFO ")
+        if keep:
+            kept.append(line)
+    return "".join(kept)
 
 
 def cmd_check(args) -> int:

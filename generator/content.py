@@ -27,7 +27,7 @@ def shown(path: Path) -> str:
 def read_content(content: Path) -> Corpus:
     content = Path(content)
     problems: list[Problem] = []
-    survey = read_yaml(content / "survey.yml", shown(content / "survey.yml")) or {}
+    survey = _read_survey(content / "survey.yml", problems)
     described = _described_listings(content, problems)
     listings = _read_listings(content, described, problems)
     paths = {l.file: shown(content / "listings" / l.file) for l in listings}
@@ -49,6 +49,22 @@ def read_content(content: Path) -> Corpus:
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
         problems=tuple(problems), summaries=curated)
+
+
+def _read_survey(path: Path, problems: list[Problem]) -> dict:
+    """survey.yml's title and description; anything else is reported, not used."""
+    data = read_yaml(path, shown(path))
+    if data is not None and not isinstance(data, dict):
+        problems.append(Problem(shown(path), None, "expected a mapping with a 'title' and a "
+                                "'description'; ignored"))
+        return {}
+    data = data or {}
+    for key in ("title", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            line = getattr(data, "key_lines", {}).get(key)
+            problems.append(Problem(shown(path), line, f"'{key}' must be text; ignored"))
+            data.pop(key)
+    return data
 
 
 def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dict]:
@@ -78,33 +94,75 @@ def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dic
 
 def _read_listings(content: Path, described: dict, problems: list[Problem]) -> list[Listing]:
     folder = content / "listings"
-    files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
     for name in described:
-        if name not in files:
+        if name not in names:
             problems.append(Problem(catalogue, described[name]["line"],
                                     f"listing file {shown(folder / name)} not found"))
-    listings = []
-    for name in files:
-        if not name.endswith(LISTING_SUFFIXES):
-            problems.append(Problem(shown(folder / name), None,
-                                    "not a listing (listings end in .txt); ignored", WARNING))
+    listings = [_read_described(folder / name, described.get(name), problems) for name in names]
+    return [listing for listing in listings if listing is not None]
+
+
+def _listing_files(folder: Path, problems: list[Problem]) -> list[str]:
+    """The names in the listings folder, sorted: the order the file system
+    lists them in must not change the site."""
+    if not folder.is_dir():
+        return []
+    names = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue  # not content: .gitkeep, the system's or an editor's files
+        if path.is_dir():
+            problems.append(Problem(shown(path), None, "a folder: listings are files directly "
+                                    f"in {shown(folder)}; ignored", WARNING))
             continue
-        info = described.get(name)
-        if info is None:
-            problems.append(Problem(shown(folder / name), None, "not described in listings.yml; "
-                                    "add its title and year there", WARNING))
-            continue
-        parsed = read_listing(folder / name, info["year"])
-        problems += parsed.problems
-        listings.append(Listing(
-            id=name.rsplit(".", 1)[0], file=name, title=info["title"], year=info["year"],
-            date=parsed.date, entries=tuple(parsed.entries)))
-    return listings
+        names.append(path.name)
+    return names
+
+
+def _safe_name(name: str) -> bool:
+    # The name becomes the listing page's address: only characters that need
+    # no escaping in a URL, a Markdown link or any file system.
+    return name.isascii() and name.replace(".", "").replace("_", "").replace("-", "").isalnum()
+
+
+def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> Listing | None:
+    """The listing in a file, or None when there is none to publish (the
+    problems say why)."""
+    name = path.name
+    if not name.endswith(LISTING_SUFFIXES):
+        problems.append(Problem(shown(path), None,
+                                "not a listing (listings end in .txt); ignored", WARNING))
+        return None
+    if not _safe_name(name):
+        problems.append(Problem(shown(path), None, "a listing's file name may hold only letters, "
+                                "digits, '.', '_' and '-' (it becomes the listing page's address); "
+                                "rename it; file skipped"))
+        return None
+    if info is None:
+        problems.append(Problem(shown(path), None, "not described in listings.yml; "
+                                "add its title and year there", WARNING))
+        return None
+    parsed = read_listing(path, info["year"])
+    problems.extend(parsed.problems)
+    if not parsed.entries:
+        return None
+    return Listing(id=name.rsplit(".", 1)[0], file=name, title=info["title"], year=info["year"],
+                   date=parsed.date, entries=tuple(parsed.entries))
 
 
 def read_listing(path: Path, year: int) -> parse.ParsedListing:
-    text, problems = parse.decode(path.read_bytes(), shown(path))
+    """A listing file read and parsed; a file that cannot be read or is not
+    text gives no entries and a problem saying so."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return parse.ParsedListing(problems=[Problem(
+            shown(path), None, f"cannot be read ({err.strerror or err}); file skipped")])
+    text, problems = parse.decode(data, shown(path))
+    if text is None:
+        return parse.ParsedListing(problems=problems)
     parsed = parse.parse_listing(text, shown(path), year)
     parsed.problems[:0] = problems
     return parsed

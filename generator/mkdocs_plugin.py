@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 
+from . import search_index
 from .build import generate
 from .errors import ContentError
 from .render import Repository
@@ -77,12 +76,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
 
 def index_search(site: Path) -> None:
-    """Build the Pagefind index of the paper pages into ``site/pagefind``."""
+    """Build the Pagefind index of the paper pages into ``site/pagefind``,
+    the same wherever the site is built (see search_index)."""
     try:
-        run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)],
-                             capture_output=True, text=True, check=False)
-    except OSError as err:
+        search_index.index_site(site)
+    except (OSError, search_index.SearchIndexError) as err:
         log.warning(f"search index not built: {err}")
-        return
-    if run.returncode != 0:
-        log.warning("search index not built: pagefind failed:\n" + (run.stderr or run.stdout))

@@ -22,14 +22,21 @@ from .errors import WARNING, Problem
 from .model import Entry, SourceLine
 
 MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    "january february march april may june july august september october november december"
+    .split(), start=1)}
 
 AUTHORS_RE = re.compile(r"^\s*[•·*-]?\s*(\d+)\s+authors?\s*$", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^\s*·\s*$")
 # "Jun 26", "Jun 26, 2024", either optionally followed by an upvote count.
 DATE_RE = re.compile(
-    r"^\s*(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})"
+    r"^\s*(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})"
     r"(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<votes>\d+))?\s*$")
+# What stands after "·" where a date should: a word and a number ("Foo 3,
+# 2024", "June 26th"), a numeric date ("2024-06-26") or "3 days ago". Only
+# there is such a line taken for a broken date rather than a title.
+DATE_LIKE_RE = re.compile(
+    r"^(?:[A-Za-z]{3,}\.?\s+\d|\d{1,4}[-/.]\d{1,2}[-/.]\d|\d+\s+\w+\s+ago\b)")
+DATE_LIKE_MAX = 40
 CHROME_RE = re.compile(
     r"^\s*(new|subscribe|daily papers|by\s*ak and the research community"
     r"|get trending papers in your email inbox.*)\s*$", re.IGNORECASE)
@@ -40,6 +47,7 @@ GLUED_SUBSCRIBE_RE = re.compile(r"^\s*Subscribe(?=\S)")
 TITLE_MAX = 300
 ABSTRACT_MIN = 200
 LINE_MAX = 20_000
+CUT_OFF = "has a title but no abstract (cut off?); kept with an empty abstract"
 
 
 @dataclass
@@ -63,15 +71,22 @@ class _Draft:
     meta_seen: bool = False
 
 
+def month(word: str) -> int | None:
+    """The month a word names: "Jun", "June", "Sept"; None for any other word."""
+    word = word.lower()
+    found = [n for name, n in MONTHS.items() if len(word) >= 3 and name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
 def parse_date(text: str, default_year: int) -> tuple[datetime.date, int | None] | str | None:
     """A date line's date and upvotes; an error message when it looks like a
     date but is none; None when it is not a date line at all."""
     m = DATE_RE.match(text)
-    if not m or m["mon"].lower() not in MONTHS:
+    if not m or month(m["mon"]) is None:
         return None
     year = int(m["year"]) if m["year"] else default_year
     try:
-        date = datetime.date(year, MONTHS[m["mon"].lower()], int(m["day"]))
+        date = datetime.date(year, month(m["mon"]), int(m["day"]))
     except ValueError:
         return f"date {text.strip()!r} does not exist"
     return date, (int(m["votes"]) if m["votes"] is not None else None)
@@ -85,7 +100,7 @@ def _kind(text: str, next_text: str | None, after_abstract: bool) -> str:
         return "authors"
     if SEPARATOR_RE.match(text):
         return "separator"
-    if DATE_RE.match(text) and DATE_RE.match(text)["mon"].lower() in MONTHS:
+    if parse_date(text, 2000) is not None:  # a leap year: "Feb 29" is a date line too
         return "date"
     # An organisation stands where the author count would: after an abstract,
     # just before "·".
@@ -95,71 +110,123 @@ def _kind(text: str, next_text: str | None, after_abstract: bool) -> str:
     return "text"
 
 
+def lines_of(text: str) -> list[tuple[int, str]]:
+    """The non-blank lines with their numbers, white space folded. Lines are
+    split at "\n" only, as editors count them; tabs, runs of spaces and the
+    other separators str.splitlines() knows are white space inside a line."""
+    lines = [(n, " ".join(line.split())) for n, line in enumerate(text.split("\n"), start=1)]
+    return [(n, line) for n, line in lines if line]
+
+
 def parse_listing(text: str, path: str, year: int) -> ParsedListing:
     """Parse a listing's text. ``path`` names it in messages and entries."""
-    result = ParsedListing()
-    file = path.rsplit("/", 1)[-1]
-    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)]
-    lines = [(n, line) for n, line in lines if line]
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
-    expect_date_after: int | None = None  # the line of a "·" still waiting for its date
-
-    def problem(line: int, message: str, level: str = "error") -> None:
-        result.problems.append(Problem(path, line, message, level))
-
+    reader = _Reader(path, year)
+    lines = lines_of(text)
     for i, (n, line) in enumerate(lines):
+        reader.read(n, line, lines[i + 1][1] if i + 1 < len(lines) else None)
+    return reader.finish(empty=not lines)
+
+
+class _Reader:
+    """Reads a listing line by line; every line becomes part of an entry, the
+    listing's date, page chrome, or a problem."""
+
+    def __init__(self, path: str, year: int):
+        self.path, self.file, self.year = path, path.rsplit("/", 1)[-1], year
+        self.result = ParsedListing()
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.expect_date_after: int | None = None  # the line of a "·" still waiting for its date
+
+    def problem(self, line: int | None, message: str, level: str = "error") -> None:
+        self.result.problems.append(Problem(self.path, line, message, level))
+
+    def read(self, n: int, line: str, next_line: str | None) -> None:
         if len(line) > LINE_MAX:
-            problem(n, f"line is {len(line):,} characters long, longer than any real "
-                       f"abstract (limit {LINE_MAX:,}); skipped: {line[:60]!r}...")
-            continue
-        if not drafts and current is None:
+            self.overlong(n, line)
+            return
+        if not self.drafts and self.current is None:
             glued = GLUED_SUBSCRIBE_RE.match(line)
             if glued:  # layout (c): the first title follows the button's label
                 line = line[glued.end():].lstrip()
-        next_line = lines[i + 1][1] if i + 1 < len(lines) else None
-        kind = _kind(line, next_line, current is not None and current.abstract is not None
-                     and current.organization is None and current.authors is None)
-        if expect_date_after is not None and kind != "date":
-            problem(expect_date_after, "'·' is not followed by a date")
-            expect_date_after = None
-
+        current = self.current
+        after_abstract = (current is not None and current.abstract is not None
+                          and current.organization is None and current.authors is None)
+        kind = _kind(line, next_line, after_abstract)
+        if kind == "text" and self.expect_date_after is not None and _date_like(line):
+            kind = "bad date"  # where the date stands, a date that does not parse
+        if self.expect_date_after is not None and kind not in ("date", "bad date"):
+            self.problem(self.expect_date_after, "'·' is not followed by a date")
+            self.expect_date_after = None
         if kind == "chrome":
-            continue
+            return
         if kind == "text":
-            current = _read_text(n, line, next_line, current, drafts, problem)
-            continue
-        # Metadata from here on.
-        if kind == "date" and current is None and not drafts:
-            parsed = parse_date(line, year)
-            if isinstance(parsed, tuple) and result.date is None:
-                result.date = parsed[0]  # the listing's own date, shown above its entries
-                continue
+            self.current = _read_text(n, line, next_line, current, self.drafts, self.problem)
+            return
+        self.metadata(n, line, kind)
+
+    def overlong(self, n: int, line: str) -> None:
+        limit = f"longer than any real abstract (limit {LINE_MAX:,})"
+        current = self.current
+        if current is not None and current.abstract is None:
+            # It stands where the abstract does: the entry keeps its place.
+            current.abstract = ""
+            self.problem(n, f"the abstract of {current.title!r} is {len(line):,} characters "
+                            f"long, {limit}; the entry is kept without it")
+            return
+        self.problem(n, f"line is {len(line):,} characters long, {limit}; "
+                        f"skipped: {line[:60]!r}...")
+
+    def metadata(self, n: int, line: str, kind: str) -> None:
+        current = self.current
+        if kind == "date" and current is None and not self.drafts:
+            parsed = parse_date(line, self.year)
+            if isinstance(parsed, str):
+                self.problem(n, f"{parsed}; not used as the listing's date")
+                return
+            if self.result.date is None:
+                self.result.date = parsed[0]  # the listing's own date, shown above its entries
+                return
         if current is None or current.abstract is None:
             what = "before any entry" if current is None else "between a title and its abstract"
-            problem(n, f"metadata line {line!r} is out of place ({what}); ignored")
-            continue
+            self.problem(n, f"metadata line {line!r} is out of place ({what}); ignored")
+            return
         current.meta_seen = True
         if kind == "authors":
             current.authors = int(AUTHORS_RE.match(line)[1])
         elif kind == "organization":
             current.organization = line
         elif kind == "separator":
-            expect_date_after = n
-        elif kind == "date":
-            expect_date_after = None
-            parsed = parse_date(line, year)
-            if isinstance(parsed, str):
-                problem(n, f"{parsed}; the entry is kept without a date")
-            else:
-                current.date, current.upvotes = parsed
-    if expect_date_after is not None:
-        problem(expect_date_after, "'·' is not followed by a date")
-    if current is not None and current.abstract is None:
-        problem(current.line, f"entry {current.title!r} has a title but no abstract "
-                              "(cut off?); kept with an empty abstract", WARNING)
-    result.entries = [_entry(d, file) for d in drafts]
-    return result
+            self.expect_date_after = n
+        else:
+            self.expect_date_after = None
+            self.date(n, line, current)
+
+    def date(self, n: int, line: str, current: _Draft) -> None:
+        parsed = parse_date(line, self.year)
+        if isinstance(parsed, tuple):
+            current.date, current.upvotes = parsed
+            return
+        reason = parsed or f"date {line!r} does not parse"
+        self.problem(n, f"{reason}; the entry is kept without a date")
+
+    def finish(self, empty: bool) -> ParsedListing:
+        if self.expect_date_after is not None:
+            self.problem(self.expect_date_after, "'·' is not followed by a date")
+        current = self.current
+        if current is not None and current.abstract is None:
+            self.problem(current.line, f"entry {current.title!r} {CUT_OFF}", WARNING)
+        self.result.entries = [_entry(d, self.file) for d in self.drafts]
+        if empty:
+            self.problem(None, "file is empty; no entries read")
+        elif not self.result.entries:
+            self.problem(None, "no entries found: the file holds only page chrome and "
+                               "metadata; is it a listing dump?")
+        return self.result
+
+
+def _date_like(line: str) -> bool:
+    return len(line) <= DATE_LIKE_MAX and bool(DATE_LIKE_RE.match(line))
 
 
 def _read_text(n, line, next_line, current, drafts, problem) -> _Draft:
@@ -175,8 +242,7 @@ def _read_text(n, line, next_line, current, drafts, problem) -> _Draft:
         current.abstract = line
         return current
     if current is not None and current.abstract is None:
-        problem(current.line, f"entry {current.title!r} has a title but no abstract "
-                              "(cut off?); kept with an empty abstract", WARNING)
+        problem(current.line, f"entry {current.title!r} {CUT_OFF}", WARNING)
     if len(line) > TITLE_MAX:
         problem(n, f"a {len(line):,}-character line stands where a title should; "
                    "taken as an untitled entry's abstract", WARNING)
@@ -193,20 +259,68 @@ def _entry(d: _Draft, file: str) -> Entry:
         authors=d.authors, organization=d.organization, date=d.date, upvotes=d.upvotes)
 
 
-def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
-    """Bytes of a dump as text. UTF-8 (with or without a byte-order mark) is
-    expected; Windows-1252 text is read with a warning rather than lost."""
-    problems: list[Problem] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+# Control characters other than white space: a few in pasted text are noise
+# and are removed; many mean the file is not text at all.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+CONTROL_SHARE_MAX = 0.05
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SKIPPED = "file skipped"
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes of a dump as text, or None for a file that is not text.
+
+    UTF-8 (with or without a byte-order mark) is expected. Windows-1252 or
+    Latin-1 text, and UTF-16 with its byte-order mark, are read with a warning
+    rather than lost; binary data is refused with a message."""
+    if data.startswith(UTF16_BOMS):
+        text, problems = _decode_utf16(data, path)
+    elif b"\x00" in data:
+        return None, [Problem(path, None, "not a text file: it holds NUL bytes (binary data, or "
+                                          f"UTF-16 text without a byte-order mark); {SKIPPED}")]
+    else:
+        text, problems = _decode_8bit(data.removeprefix(b"\xef\xbb\xbf"), path)
+    if text is None:
+        return None, problems
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text, control_problems = _remove_controls(text, path)
+    if text is None:
+        return None, control_problems  # not text: how it was decoded does not matter
+    return text, problems + control_problems
+
+
+def _decode_utf16(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as err:
+        return None, [Problem(path, None, f"not a text file: it starts as UTF-16 but is not "
+                                          f"({err.reason}); {SKIPPED}")]
+    return text, [Problem(path, None, "file is UTF-16, not UTF-8; read as UTF-16", WARNING)]
+
+
+def _decode_8bit(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    try:
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        problems.append(Problem(path, line, "file is not UTF-8 (first bad byte "
-                                f"0x{data[err.start]:02x}); read as Windows-1252", WARNING))
-    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+        bad = data[err.start]
+    try:
+        text, encoding = data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:  # five bytes Windows-1252 leaves undefined
+        text, encoding = data.decode("latin-1"), "Latin-1"
+    return text, [Problem(path, line, f"file is not UTF-8 (first bad byte 0x{bad:02x}); "
+                                      f"read as {encoding}", WARNING)]
+
+
+def _remove_controls(text: str, path: str) -> tuple[str | None, list[Problem]]:
+    found = CONTROL_RE.search(text)
+    if not found:
+        return text, []
+    count = len(CONTROL_RE.findall(text))
+    if count > CONTROL_SHARE_MAX * len(text):
+        return None, [Problem(path, None, f"not a text file: {count:,} of its {len(text):,} "
+                                          f"characters are control characters; {SKIPPED}")]
+    line = text.count("\n", 0, found.start()) + 1
+    return CONTROL_RE.sub("", text), [Problem(
+        path, line, f"{count} control character{'s' if count > 1 else ''} removed "
+                    f"(the first, U+{ord(found.group()):04X}, on this line)", WARNING)]

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -81,10 +81,20 @@ class Repository:
                     f"{quote(paper.id)}.md")
 
 
+@lru_cache(maxsize=1)
+def _plain_template() -> jinja2.Template:
+    # The summary file is plain text for a contributor to edit, not a page:
+    # nothing in it is escaped, and the title goes into a one-line YAML comment.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"),
+                             autoescape=False, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
+    return env.get_template("summary_template.txt.j2")
+
+
 def summary_template(paper: Paper) -> str:
     """A ready-to-fill summary file for a paper (see CONTRIBUTING.md)."""
-    return _environment().get_template("summary_template.md.j2").render(
-        paper=paper, placeholder=PLACEHOLDER, placeholder_name=PLACEHOLDER_NAME)
+    return _plain_template().render(paper=paper, title=one_line(paper.title),
+                                    placeholder=PLACEHOLDER, placeholder_name=PLACEHOLDER_NAME)
 
 
 def bibtex(paper: Paper, summary) -> Safe | None:
@@ -168,6 +178,7 @@ def newest_first(paper: Paper):
     return (paper.date is None, -(paper.date.toordinal() if paper.date else 0), paper.title.casefold())
 
 
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),

@@ -9,22 +9,29 @@ the characters they were; no Markdown processor reads them as syntax.
 from __future__ import annotations
 
 import html
-import json
 import re
 from urllib.parse import quote
 
+import yaml
 from markupsafe import Markup
 
 # Characters with a meaning anywhere in a line to HTML, Python-Markdown
 # (escapes, code, emphasis, links, headings' closing hashes, tables), its
-# attribute lists, the common pymdownx inline marks, and Jinja ({ and }).
+# attribute lists, the common pymdownx inline marks, its maths ($, which
+# arithmatex would turn into a <script type="math/tex">), and Jinja ({ and }).
 # Parentheses, quotes, colons and the like are left readable: without an
 # unescaped "[" or "<" they start nothing.
-_SPECIAL = set("\\`*_{}[]#|<>&~^=")
+_SPECIAL = set("\\`*_{}[]#|<>&~^=$")
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
-# At the start of a line, these start a list, a quote or a rule.
-_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+.:])")
+# At the start of a line, even after a space, these start a list, a
+# definition, a rule, or an admonition ("!!!", "???" of the common extensions).
+_BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])|([-+.:!?]))")
 _SPACE = re.compile(r"\s+")
+# Control characters other than white space show as nothing, and
+# Python-Markdown removes some of them (its placeholder markers) before it
+# parses: one in front of "1." would otherwise hide a list from the
+# block-start escape. So they go first, then white space is folded.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 class Safe(Markup):
@@ -44,14 +51,19 @@ def md_text(value) -> str:
     starts a new block), with every character that could be markup escaped."""
     if isinstance(value, Markup):
         return value
-    text = _SPACE.sub(" ", str(value)).translate(_TABLE)
-    return _BLOCK_START.sub(_escape_block_start, text)
+    return _BLOCK_START.sub(_escape_block_start, _clean(value).translate(_TABLE))
+
+
+def _clean(value) -> str:
+    """On one line, without the control characters no page can show."""
+    return _SPACE.sub(" ", _CONTROL.sub("", str(value)))
 
 
 def _escape_block_start(match: re.Match) -> str:
-    if match.group(1):
-        return match.group(1) + f"&#{ord(match.group(2))};"
-    return f"&#{ord(match.group(3))};"
+    space, number, mark, bullet = match.groups()
+    if number:
+        return f"{space}{number}&#{ord(mark)};"
+    return f"{space}&#{ord(bullet)};"
 
 
 def finalize(value) -> Markup:
@@ -61,12 +73,18 @@ def finalize(value) -> Markup:
 
 def html_text(value: str) -> str:
     """Text for places that take HTML but not Markdown (page titles)."""
-    return html.escape(one_line(value), quote=True)
+    return html.escape(_clean(value).strip(), quote=True)
 
 
 def yaml_string(value: str) -> Safe:
-    """A YAML scalar that reads back as exactly this string (JSON is YAML)."""
-    return Safe(json.dumps(value, ensure_ascii=False))
+    """A YAML scalar, on one line, that reads back as exactly this string.
+
+    Double-quoted by the YAML library itself, which escapes what YAML cannot
+    hold as it is (U+FFFF, C1 controls, line separators). JSON would leave
+    those raw: MkDocs would fail to read the front matter and take the page's
+    title from elsewhere, unescaped, and the page would lose its kind."""
+    return Safe(yaml.safe_dump(str(value), default_style='"', allow_unicode=True,
+                               width=float("inf")).rstrip("\n"))
 
 
 # Characters left as they are in a URL written into Markdown link syntax;

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +63,16 @@ def replace_folder(new: Path, target: Path) -> None:
     """Put a freshly built folder where the old one was, keeping the old one
     until the new one is in place: a failed build never leaves half a site."""
     new, target = Path(new), Path(target)
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
+    # Beside the target (so renames stay on one file system), under a name of
+    # its own: a folder the user keeps next to the site is never touched.
+    old = target.with_name(f".{target.name}-old-{uuid.uuid4().hex[:12]}")
     if target.exists():
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old.exists():
+            os.replace(old, target)  # the last good site goes back where it was
+        raise
     if old.exists():
         shutil.rmtree(old)

@@ -25,7 +25,22 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
+def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_yaml_str(node)
+    # A double-quoted "\ud800" makes a lone surrogate: no page can hold it as
+    # UTF-8, so it is an error here rather than a crash when pages are written.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a lone surrogate escape (such as \"\\ud800\") is not a character",
+                node.start_mark) from None
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:str", _text)
 
 
 def load_yaml(text: str, path: str):

@@ -83,3 +83,40 @@ def test_build_writes_the_site_and_a_summary(tmp_path):
                           "0 problems (0 errors); site written to site\n")
     assert (tmp_path / "site" / "papers" / "sparse-model-soups" / "index.html").is_file()
     assert not list(tmp_path.glob(".site-*"))  # the staging folder is gone
+
+
+def test_new_summary_writes_a_ready_to_fill_file_once(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SMALL, content)
+    run = survey("new-summary", "Grokking beyond overfitting", "--content", "content", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    path = content / "summaries" / "grokking-beyond-overfitting.md"
+    assert run.stdout == f"wrote {Path('content/summaries/grokking-beyond-overfitting.md')}: " \
+                         "fill it in, then run `survey check`\n"
+    text = path.read_text()
+    assert text.startswith("---\n# A curated summary of: Grokking Beyond Overfitting\n")
+    assert "\npaper: grokking-beyond-overfitting\n" in text
+    # Unfilled, it does not pass the checks.
+    check = survey("check", "--content", "content", cwd=tmp_path)
+    assert check.returncode == 1
+    assert check.stderr == (
+        "content/summaries/grokking-beyond-overfitting.md:6: replace 'Your Name' with your name\n"
+        "content/summaries/grokking-beyond-overfitting.md:23: the summary still holds the "
+        "template's placeholder text: write your own\n")
+    again = survey("new-summary", "grokking-beyond-overfitting", "--content", "content", cwd=tmp_path)
+    assert again.returncode == 1
+    assert again.stderr == ("survey: content/summaries/grokking-beyond-overfitting.md exists already; "
+                            "edit it (survey check shows its problems)\n")
+    path.write_text("---\npaper: grokking-beyond-overfitting\ncontributors: [Ada]\n---\nDone.\n")
+    third = survey("new-summary", "grokking-beyond-overfitting", "--content", "content", cwd=tmp_path)
+    assert third.returncode == 1
+    assert third.stderr == ("survey: 'Grokking Beyond Overfitting' already has a summary: "
+                            "content/summaries/grokking-beyond-overfitting.md; improve that one\n")
+
+
+def test_new_summary_for_an_unknown_title_suggests_close_ones(tmp_path):
+    run = survey("new-summary", "Domain generalisation with style mixing", "--content", str(SMALL))
+    assert run.returncode == 1
+    assert run.stderr == ("survey: no paper with the title or id 'Domain generalisation with style "
+                          "mixing'; did you mean: 'Domain Generalization with Style Mixing'\n")
+    assert not (SMALL / "summaries").exists()
