@@ -55,13 +55,19 @@ def read_and_report(content: str) -> Corpus:
     return corpus
 
 
+def count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary(corpus: Corpus) -> str:
     entries = sum(len(l.entries) for l in corpus.listings)
     cross = sum(len({s.listing for s in p.sources}) > 1 for p in corpus.papers)
     errors = sum(p.level == ERROR for p in corpus.problems)
-    return (f"{len(corpus.listings)} listings read, {entries} entries, {len(corpus.papers)} papers, "
-            f"{cross} cross-listed, {len(corpus.taxonomy.themes)} themes, "
-            f"{len(corpus.problems)} problems ({errors} errors)")
+    return (f"{count(len(corpus.listings), 'listing', 'listings')} read, "
+            f"{count(entries, 'entry', 'entries')}, {count(len(corpus.papers), 'paper', 'papers')}, "
+            f"{cross} cross-listed, {count(len(corpus.taxonomy.themes), 'theme', 'themes')}, "
+            f"{count(len(corpus.problems), 'problem', 'problems')} "
+            f"({count(errors, 'error', 'errors')})")
 
 
 def cmd_build(args) -> int:

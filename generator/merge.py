@@ -23,8 +23,9 @@ URL_RE = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+", re.IGNORECASE)
 def title_key(title: str) -> str:
     """The normalised title that identifies a paper."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    text = _PUNCT.sub(" ", text)  # quotes, dashes and other punctuation alike
-    return _SPACE.sub(" ", text).strip()
+    words = _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()  # quotes, dashes, punctuation alike
+    # A title of punctuation alone has no words to compare: it is its own key.
+    return words or _SPACE.sub(" ", text).strip()
 
 
 def slugify(title: str, limit: int = 80) -> str:

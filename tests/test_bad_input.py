@@ -227,7 +227,7 @@ def test_a_missing_or_unreadable_listing_file(tmp_path):
         "content/listings/b.txt: cannot be read (No such file or directory); file skipped",
         # The override names a paper only b.txt has: reported, not a crash.
         "content/themes.yml:19: override names unknown paper id 'sparse-model-soups'"]
-    assert run.stdout.startswith("1 listings read, 2 entries, 2 papers, ")
+    assert run.stdout.startswith("1 listing read, 2 entries, 2 papers, ")
 
 
 @pytest.mark.parametrize("file, text, message", [

@@ -36,7 +36,7 @@ def test_check_reports_problems_by_file_and_line(tmp_path):
     assert run.stderr == ("content/listings/a.txt:21: date 'Feb 31, 2024' does not exist; "
                           "the entry is kept without a date\n")
     assert run.stdout.startswith(
-        "2 listings read, 6 entries, 5 papers, 1 cross-listed, 3 themes, 1 problems (1 errors)\n")
+        "2 listings read, 6 entries, 5 papers, 1 cross-listed, 3 themes, 1 problem (1 error)\n")
 
 
 def test_broken_yaml_is_a_message_not_a_traceback(tmp_path):

@@ -69,3 +69,8 @@ def test_code_links_found_in_abstract():
                 "Data: https://huggingface.co/datasets/x/y.")
     assert find_links(abstract) == ("https://github.com/Rain-Bus/MSGCoOp",
                                     "https://huggingface.co/datasets/x/y")
+
+
+def test_titles_of_punctuation_alone_stay_apart():
+    papers, _ = merge([entry("???", line=1), entry("!!!", line=2), entry("???", "b.txt", 5)], PATHS)
+    assert [(p.title, len(p.sources)) for p in papers] == [("???", 2), ("!!!", 1)]
