@@ -216,7 +216,7 @@ class Renderer:
             one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
     def files(self) -> dict[str, str | bytes]:
-        site, corpus = self.site, self.site.corpus
+        corpus = self.site.corpus
         files: dict[str, str | bytes] = {
             "index.md": self.page("home.md.j2", "index.md", counts=counts(corpus)),
             "themes/index.md": self.page("themes.md.j2", "themes/index.md"),

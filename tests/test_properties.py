@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import markdown
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import parse

@@ -2,7 +2,6 @@
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 
 def papers_json(built_site):
