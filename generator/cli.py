@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -10,9 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .build import count, summary
 from .content import read_content
 from .errors import ERROR, ContentError
-from .merge import title_key
+from .merge import find_paper
 from .model import Corpus
 from .render import summary_template
 from .themes import catch_all, explain
@@ -55,55 +56,52 @@ def read_and_report(content: str) -> Corpus:
     return corpus
 
 
-def count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def summary(corpus: Corpus) -> str:
-    entries = sum(len(l.entries) for l in corpus.listings)
-    cross = sum(len({s.listing for s in p.sources}) > 1 for p in corpus.papers)
-    errors = sum(p.level == ERROR for p in corpus.problems)
-    return (f"{count(len(corpus.listings), 'listing', 'listings')} read, "
-            f"{count(entries, 'entry', 'entries')}, {count(len(corpus.papers), 'paper', 'papers')}, "
-            f"{cross} cross-listed, {count(len(corpus.taxonomy.themes), 'theme', 'themes')}, "
-            f"{count(len(corpus.problems), 'problem', 'problems')} "
-            f"({count(errors, 'error', 'errors')})")
-
-
 def cmd_build(args) -> int:
-    corpus = read_and_report(args.content)
-    built = build_site(args)
+    built, log, report = build_site(args)
+    if "fatal" in report:
+        raise ContentError(report["fatal"])  # printed by main, like `survey check`'s
+    for problem in report["problems"]:
+        print(problem, file=sys.stderr)
+    print(log, end="", file=sys.stderr)
     outcome = f"site written to {args.site_dir}" if built else "no site written"
-    print(f"{summary(corpus)}; {outcome}")
+    print(f"{report['summary']}; {outcome}")
     if not built:
         print(f"survey: the site build failed; {args.site_dir} is left as it was", file=sys.stderr)
         return 1
-    if args.strict and corpus.problems:
-        print(f"survey: --strict: {len(corpus.problems)} problems in the content (above)",
+    if args.strict and report["problems"]:
+        print(f"survey: --strict: {len(report['problems'])} problems in the content (above)",
               file=sys.stderr)
         return 1
     return 0
 
 
-def build_site(args) -> bool:
+def build_site(args) -> tuple[bool, str, dict]:
     """Build the site aside, then put it in place: a build that fails, or is
-    interrupted, leaves the last good site as it was and nothing else."""
+    interrupted, leaves the last good site as it was and nothing else.
+    Returns whether it was built, MkDocs' warnings, and the content's report."""
     site = Path(args.site_dir).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
-    env = dict(os.environ, SURVEY_CONTENT=str(Path(args.content).resolve()), SURVEY_REPORTED="1")
+    report = staging / ".survey-report.json"  # not in the site: dot files are left out
+    env = dict(os.environ, SURVEY_CONTENT=str(Path(args.content).resolve()),
+               SURVEY_REPORT=str(report))
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config,
-               "--site-dir", str(staging)] + (["--strict"] if args.strict else [])
+               "--site-dir", str(staging / "site")] + (["--strict"] if args.strict else [])
     try:
         run = subprocess.run(command, env=env, check=False, stderr=subprocess.PIPE, text=True)
-        if run.stderr:
-            print(without_info(run.stderr), end="", file=sys.stderr)
-        if run.returncode != 0:
-            return False
-        replace_folder(staging, site)
-        return True
+        found = json.loads(report.read_text()) if report.exists() else None
+        if run.returncode == 0:
+            replace_folder(staging / "site", site)
+        return run.returncode == 0, without_info(run.stderr), found or content_report(args.content)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def content_report(content: str) -> dict:
+    """The report when MkDocs stopped before the build read the content
+    (a bad configuration): read here, to say what the content holds all the same."""
+    corpus = read_content(Path(content))
+    return {"summary": summary(corpus), "problems": [str(p) for p in corpus.problems]}
 
 
 def without_info(log: str) -> str:
@@ -128,26 +126,15 @@ def cmd_check(args) -> int:
             members[tid] += 1
     for theme in corpus.taxonomy.themes:
         n = members[theme.id]
-        print(f"  {theme.id}: {n} paper{'' if n == 1 else 's'} ({100 * n / total:.1f}%)")
+        print(f"  {theme.id}: {count(n, 'paper', 'papers')} ({100 * n / total:.1f}%)")
     other = members[catch_all(corpus.taxonomy).id]
-    print(f"catch-all: {other} paper{'' if other == 1 else 's'} ({100 * other / total:.1f}%); "
+    print(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
           f"largest theme: {100 * max(members.values()) / total:.1f}%")
     return 1 if any(p.level == ERROR for p in corpus.problems) else 0
 
 
-def find_paper(corpus: Corpus, query: str):
-    """A paper by id or title; otherwise None and the closest titles."""
-    by_id = {p.id: p for p in corpus.papers}
-    by_key = {p.key: p for p in corpus.papers}
-    paper = by_id.get(query.strip()) or by_key.get(title_key(query))
-    if paper:
-        return paper, []
-    close = difflib.get_close_matches(title_key(query), list(by_key), n=3, cutoff=0.5)
-    return None, [by_key[k].title for k in close]
-
-
 def paper_or_hint(corpus: Corpus, query: str):
-    paper, close = find_paper(corpus, query)
+    paper, close = find_paper(corpus.papers, query)
     if paper is None:
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
         print(f"survey: no paper with the title or id {query!r}{hint}", file=sys.stderr)

@@ -6,6 +6,7 @@ Unicode quotes and dashes: nothing fuzzier, so that look-alike titles
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -123,3 +124,15 @@ def _comparable(name, value):
 def _most_common(titles: list[str]) -> str:
     # Counter keeps first-seen order among equals, so ties go to the first listing.
     return Counter(titles).most_common(1)[0][0]
+
+
+def find_paper(papers, query: str) -> tuple[Paper | None, list[str]]:
+    """A paper by its id or its title (written any way title_key forgives);
+    otherwise None and up to three of the closest titles, to suggest."""
+    by_id = {p.id: p for p in papers}
+    by_key = {p.key: p for p in papers}
+    paper = by_id.get(query.strip()) or by_key.get(title_key(query))
+    if paper:
+        return paper, []
+    close = difflib.get_close_matches(title_key(query), list(by_key), n=3, cutoff=0.5)
+    return None, [by_key[k].title for k in close]

@@ -13,17 +13,19 @@ from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from . import search_index
-from .build import generate
+from .build import generate, save_report
 from .errors import ContentError
 from .render import Repository
 
 log = logging.getLogger("mkdocs.plugins.survey")
 
-# Set by `survey build`, which reports the content's problems itself.
-REPORTED = "SURVEY_REPORTED"
+# Set by `survey build` to a file for the content's report, which it prints
+# itself; the build reads the content once, here.
+REPORT = "SURVEY_REPORT"
 
 
 class SurveyConfig(Config):
@@ -50,13 +52,21 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # While previewing, a broken file keeps the last good pages on screen;
         # the first build of a session has no good pages yet, so it writes.
         keep = self.serving and self.generated_once
+        report = os.environ.get(REPORT)
         try:
             result = generate(self.content, Path(config.docs_dir), self.repository, keep)
         except ContentError as err:
-            for problem in err.problems:
-                log.error(str(problem))
-            return
-        if not os.environ.get(REPORTED):
+            if report:
+                save_report(report, fatal=err.problems)
+            else:
+                for problem in err.problems:
+                    log.error(str(problem))
+            if self.serving:
+                return  # the preview goes on with the pages it has
+            raise PluginError("the content cannot be read; nothing was built") from None
+        if report:
+            save_report(report, result.corpus)
+        else:
             for problem in result.corpus.problems:
                 log.warning(str(problem))
         if result.sync is None:

@@ -53,6 +53,15 @@ class Paper:
     themes: tuple[str, ...] = ()  # primary theme first
     primary_theme: str | None = None
 
+    @property
+    def listing_files(self) -> tuple[str, ...]:
+        """The listings the paper is in, each once, in order of first appearance."""
+        return tuple(dict.fromkeys(s.listing for s in self.sources))
+
+    @property
+    def cross_listed(self) -> bool:
+        return len(self.listing_files) > 1
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -10,7 +10,6 @@ import html
 import json
 import posixpath
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
@@ -21,11 +20,10 @@ from . import chart
 from .merge import title_key
 from .model import Corpus, Listing, Paper, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
-from .text import Safe, finalize, html_text, one_line, safe_url, search_url, yaml_string
+from .text import Safe, finalize, teaser, html_text, one_line, safe_url, search_url, yaml_string
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="
-TEASER_MAX = 220
 
 
 def paper_path(paper: Paper) -> str:
@@ -46,16 +44,6 @@ def page_url(path: str) -> str:
     if stem == "index":
         return ""
     return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
-def teaser(abstract: str) -> str:
-    """The abstract's first sentence, cut at a word if it runs long."""
-    text = one_line(abstract)
-    match = re.match(r"(.+?[.!?])(\s+[A-Z]|$)", text)
-    sentence = match.group(1) if match else text
-    if len(sentence) > TEASER_MAX:
-        sentence = sentence[:TEASER_MAX].rsplit(" ", 1)[0] + " …"
-    return sentence
 
 
 def format_date(date) -> str:
@@ -151,8 +139,8 @@ class Site:
 
     @cached_property
     def cross_listed(self) -> list[Paper]:
-        papers = [p for p in self.corpus.papers if len({s.listing for s in p.sources}) > 1]
-        return sorted(papers, key=lambda p: (-len({s.listing for s in p.sources}), p.title.casefold()))
+        papers = [p for p in self.corpus.papers if p.cross_listed]
+        return sorted(papers, key=lambda p: (-len(p.listing_files), p.title.casefold()))
 
     def cross_listed_in(self, listing: Listing) -> int:
         """How many of the listing's papers are in other listings too."""
@@ -171,7 +159,7 @@ class Site:
         return self.by_key[title_key(entry.title)]
 
     def listings_of(self, paper: Paper) -> list[Listing]:
-        return [self.listings[f] for f in dict.fromkeys(s.listing for s in paper.sources)]
+        return [self.listings[f] for f in paper.listing_files]
 
 
 def newest_first(paper: Paper):
@@ -243,12 +231,11 @@ def render(corpus: Corpus, repository: Repository | None = None) -> dict[str, st
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
-    listed = Counter(len({s.listing for s in p.sources}) for p in corpus.papers)
     return {
         "listings": len(corpus.listings),
         "entries": sum(len(l.entries) for l in corpus.listings),
         "papers": len(corpus.papers),
-        "cross_listed": sum(n for k, n in listed.items() if k > 1),
+        "cross_listed": sum(p.cross_listed for p in corpus.papers),
         "themes": len(corpus.taxonomy.themes),
         "dated": sum(p.date is not None for p in corpus.papers),
     }

@@ -9,7 +9,6 @@ writes puts an element, attribute or script into the site.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,8 +18,9 @@ import nh3
 from markdown_it import MarkdownIt
 
 from .errors import WARNING, ContentError, Problem
-from .merge import title_key
+from .merge import find_paper
 from .model import Paper, Taxonomy
+from .text import teaser
 from .yamlfile import load_yaml
 
 BODY_MAX = 4000  # characters: a summary, not a review
@@ -105,11 +105,11 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
         bad("themes", "removing every theme would leave the paper with none: add or set "
                       "a primary theme too")
     facts = _facts(meta, bad)
-    body_problems, html, teaser = check_body(body, path, body_line)
+    body_problems, html, first = check_body(body, path, body_line)
     problems += body_problems
     if problems or paper is None:
         return None, problems
-    return Summary(path, paper.id, contributors, html, teaser, key_points, *themes,
+    return Summary(path, paper.id, contributors, html, first, key_points, *themes,
                    authors=authors, **facts), []
 
 
@@ -123,12 +123,9 @@ def _paper(meta, papers: list[Paper], bad) -> Paper | None:
     if not isinstance(wanted, str) or not wanted.strip():
         bad("paper", "'paper' must be the paper's id or its exact title")
         return None
-    by_id = {p.id: p for p in papers}
-    by_key = {p.key: p for p in papers}
-    found = by_id.get(wanted.strip()) or by_key.get(title_key(wanted))
+    found, close = find_paper(papers, wanted)
     if found is None:
-        close = difflib.get_close_matches(title_key(wanted), list(by_key), n=3, cutoff=0.5)
-        hint = ("; did you mean: " + "; ".join(repr(by_key[k].title) for k in close)) if close else ""
+        hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
         bad("paper", f"no paper with the id or title {wanted!r}{hint}")
     return found
 
@@ -250,7 +247,6 @@ def sanitise(html: str) -> str:
                      url_schemes={"http", "https"}, link_rel="nofollow noopener noreferrer")
 
 
-TEASER_MAX = 220
 _TEXT_PARTS = {"text": lambda c: c.content, "code_inline": lambda c: c.content,
                "softbreak": lambda c: " ", "hardbreak": lambda c: " "}
 
@@ -261,12 +257,7 @@ def first_sentence(tokens) -> str:
         if token.type == "inline":
             text = "".join(_TEXT_PARTS[c.type](c) for c in token.children or []
                            if c.type in _TEXT_PARTS)
-            text = " ".join(text.split())
-            match = re.match(r"(.+?[.!?])(\s|$)", text)
-            sentence = match.group(1) if match else text
-            if len(sentence) > TEASER_MAX:
-                sentence = sentence[:TEASER_MAX].rsplit(" ", 1)[0] + " …"
-            return sentence
+            return teaser(text)
     return ""
 
 

@@ -103,3 +103,18 @@ def safe_url(url: str) -> Safe | None:
 
 def search_url(base: str, title: str) -> Safe:
     return Safe(base + quote(one_line(title), safe=""))
+
+
+TEASER_MAX = 220
+
+
+def teaser(text: str) -> str:
+    """A text's first sentence, cut at a word if it runs long: the one line
+    that stands for a paper in lists. A sentence ends at ".", "!" or "?"
+    before a capital letter or the end ("i.e. the" does not end one)."""
+    text = one_line(text)
+    match = re.match(r"(.+?[.!?])(\s+[A-Z]|$)", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > TEASER_MAX:
+        sentence = sentence[:TEASER_MAX].rsplit(" ", 1)[0] + " …"
+    return sentence

@@ -162,6 +162,7 @@ def test_an_interrupted_build_leaves_the_last_site(small_site, monkeypatch):
 
     def interrupted(command, **kwargs):
         staging = Path(command[command.index("--site-dir") + 1])
+        staging.mkdir(parents=True, exist_ok=True)  # as MkDocs makes its site folder
         (staging / "index.html").write_text("half a site")
         raise KeyboardInterrupt
 

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,21 +139,14 @@ def test_layout_a_reads_back_as_written(papers, listing_date, full_months):
     assert parsed.date == listing_date
 
 
+@pytest.mark.parametrize("layout, write", [("b", write_b), ("c", write_c)])
 @SETTINGS
-@given(st.lists(papers("b"), min_size=1, max_size=6))
-def test_layout_b_reads_back_as_written(papers):
-    text, starts = write_b(papers)
+@given(data=st.data())
+def test_layouts_b_and_c_read_back_as_written(layout, write, data):
+    written = data.draw(st.lists(papers(layout), min_size=1, max_size=6))
+    text, starts = write(written)
     parsed, records = read_back(text)
-    assert records == expected(papers)
-    assert [e.source.line for e in parsed.entries] == starts
-
-
-@SETTINGS
-@given(st.lists(papers("c"), min_size=1, max_size=6))
-def test_layout_c_reads_back_as_written(papers):
-    text, starts = write_c(papers)
-    parsed, records = read_back(text)
-    assert records == expected(papers)
+    assert records == expected(written)
     assert [e.source.line for e in parsed.entries] == starts
 
 
