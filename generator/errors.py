@@ -6,23 +6,39 @@ for content the build cannot do without (a missing ``listings.yml``, say).
 """
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-ERROR = "error"
-WARNING = "warning"
+
+class Level(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+ERROR = Level.ERROR
+WARNING = Level.WARNING
+
+
+@dataclass(frozen=True)
 class Problem:
     path: str
     line: int | None
     message: str
-    level: str = ERROR
+    level: Level = Level.ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        prefix = "warning: " if self.level == WARNING else ""
+        prefix = "warning: " if self.level is Level.WARNING else ""
         return f"{where}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+
+def count_errors(problems: Iterable[Problem]) -> int:
+    return sum(p.is_error for p in problems)
 
 
 class ContentError(Exception):

@@ -91,7 +91,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
         else:
             seen[e.source.listing] = e
     values = {}
-    for name in ("abstract", "authors", "organization", "date"):
+    for name in ("abstract", "author_count", "organization", "date"):
         known = [(e, getattr(e, name)) for e in group if getattr(e, name) not in (None, "")]
         distinct = list(dict.fromkeys(_comparable(name, v) for _, v in known))
         if len(distinct) > 1:
@@ -111,7 +111,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
     paper = Paper(
         id=id_, key=key, title=title, abstract=values["abstract"],
         sources=tuple(e.source for e in group),
-        authors=values["authors"], organization=values["organization"],
+        author_count=values["author_count"], organization=values["organization"],
         date=values["date"], upvotes=max(votes) if votes else None,
         links=find_links(values["abstract"]))
     return paper, problems

@@ -1,8 +1,21 @@
-"""The records the generator passes between its steps; all immutable."""
+"""The records the generator passes between its steps; all immutable.
+
+The pipeline (see ``build.py``) reads listings into :class:`Entry` records,
+merges them into :class:`Paper` records, classifies them by the
+:class:`Taxonomy`, and applies the curated data (:class:`Summary`,
+:class:`Metadata`) before rendering a :class:`Corpus`.
+"""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+from .errors import Problem
+
+Where = Literal["title", "abstract", "anywhere"]
 
 
 @dataclass(frozen=True, order=True)
@@ -20,10 +33,12 @@ class Entry:
     source: SourceLine
     title: str
     abstract: str
-    authors: int | None = None
+    author_count: int | None = None
     organization: str | None = None
     date: datetime.date | None = None
     upvotes: int | None = None
+    author_names: tuple[str, ...] = ()  # when the listing's layout shows them
+    paper_id: str | None = None  # set when merging: the paper this entry shows
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,52 @@ class Listing:
     year: int  # the year that dates shown without one belong to
     date: datetime.date | None  # the listing's own date, when the dump shows it
     entries: tuple[Entry, ...]
+    described: bool = True  # False: read although listings.yml does not describe it
+
+
+@dataclass(frozen=True)
+class MetadataSource:
+    """Where a metadata record was read: a service (or "manual"), a URL, a day."""
+
+    service: str
+    url: str | None
+    retrieved: datetime.date | None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Bibliographic facts of one paper from content/metadata.yml."""
+
+    title: str  # the paper's title, as the listings give it
+    line: int  # where the record starts in the file
+    source: MetadataSource
+    arxiv: str | None = None  # without its version
+    doi: str | None = None
+    author_names: tuple[str, ...] = ()
+    date: datetime.date | None = None
+    venue: str | None = None
+    code: str | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A curated summary of one paper from content/summaries/."""
+
+    file: str  # as messages show it
+    paper_id: str
+    contributors: tuple[str, ...]
+    body_html: str  # sanitised
+    teaser: str  # the body's first sentence, as plain text
+    key_points: tuple[str, ...] = ()
+    add_themes: tuple[str, ...] = ()
+    remove_themes: tuple[str, ...] = ()
+    primary_theme: str | None = None
+    arxiv: str | None = None
+    authors: tuple[str, ...] = ()
+    venue: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,13 +106,23 @@ class Paper:
     title: str
     abstract: str
     sources: tuple[SourceLine, ...]
-    authors: int | None = None
+    author_count: int | None = None
     organization: str | None = None
     date: datetime.date | None = None
     upvotes: int | None = None
     links: tuple[str, ...] = ()  # code or project links found in the abstract
     themes: tuple[str, ...] = ()  # primary theme first
-    primary_theme: str | None = None
+    author_names: tuple[str, ...] = ()
+    arxiv: str | None = None
+    doi: str | None = None
+    venue: str | None = None
+    code: str | None = None
+    project: str | None = None
+    metadata: MetadataSource | None = None  # where the bibliographic facts were read
+
+    @property
+    def primary_theme(self) -> str | None:
+        return self.themes[0] if self.themes else None
 
     @property
     def listing_files(self) -> tuple[str, ...]:
@@ -62,13 +133,18 @@ class Paper:
     def cross_listed(self) -> bool:
         return len(self.listing_files) > 1
 
+    @property
+    def authors_known(self) -> int | None:
+        """How many authors the paper has, from their names or the listings' count."""
+        return len(self.author_names) or self.author_count
+
 
 @dataclass(frozen=True)
 class Rule:
     """A phrase that, found in a paper's title or abstract, adds to a theme's score."""
 
     phrase: str
-    where: str  # "title", "abstract" or "any"
+    where: Where
     weight: int
 
 
@@ -98,6 +174,10 @@ class Taxonomy:
     max_themes: int = 3  # a paper's themes beyond its best ones are noise
 
 
+def _frozen(mapping: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
 @dataclass(frozen=True)
 class Corpus:
     """Everything read and merged: what the pages are made from."""
@@ -107,5 +187,10 @@ class Corpus:
     listings: tuple[Listing, ...]
     papers: tuple[Paper, ...]
     taxonomy: Taxonomy
-    problems: tuple = field(default=())
-    summaries: dict = field(default_factory=dict)  # paper id -> summaries.Summary
+    problems: tuple[Problem, ...] = ()
+    summaries: Mapping[str, Summary] = field(default_factory=_frozen)  # by paper id
+    metadata: Mapping[str, Metadata] = field(default_factory=_frozen)  # by paper id
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)

@@ -18,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from .errors import WARNING, Problem
+from .errors import WARNING, Level, Problem
 from .model import Entry, SourceLine
 
 MONTHS = {m: i for i, m in enumerate(
@@ -138,7 +138,7 @@ class _Reader:
         self.current: _Draft | None = None
         self.expect_date_after: int | None = None  # the line of a "·" still waiting for its date
 
-    def problem(self, line: int | None, message: str, level: str = "error") -> None:
+    def problem(self, line: int | None, message: str, level: Level = Level.ERROR) -> None:
         self.result.problems.append(Problem(self.path, line, message, level))
 
     def read(self, n: int, line: str, next_line: str | None) -> None:
@@ -256,7 +256,7 @@ def _read_text(n, line, next_line, current, drafts, problem) -> _Draft:
 def _entry(d: _Draft, file: str) -> Entry:
     return Entry(
         source=SourceLine(file, d.line), title=d.title, abstract=d.abstract or "",
-        authors=d.authors, organization=d.organization, date=d.date, upvotes=d.upvotes)
+        author_count=d.authors, organization=d.organization, date=d.date, upvotes=d.upvotes)
 
 
 # Control characters other than white space: a few in pasted text are noise

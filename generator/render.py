@@ -266,7 +266,7 @@ def papers_json(corpus: Corpus) -> str:
             "id": p.id, "title": p.title, "abstract": p.abstract,
             "url": page_url(paper_path(p)),
             "date": p.date.isoformat() if p.date else None,
-            "upvotes": p.upvotes, "authors": p.authors, "organization": p.organization,
+            "upvotes": p.upvotes, "authors": p.author_count, "organization": p.organization,
             "themes": list(p.themes), "primary_theme": p.primary_theme,
             "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
             "links": list(p.links),

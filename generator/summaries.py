@@ -10,7 +10,7 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from .errors import WARNING, ContentError, Problem
 from .merge import find_paper
-from .model import Paper, Taxonomy
+from .model import Paper, Summary, Taxonomy
 from .text import teaser
 from .yamlfile import load_yaml
 
@@ -36,23 +36,6 @@ ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 ATTR_LIST_RE = re.compile(r"\{\s*:|\{\s*[#.][\w-]|\{[^{}\n]*\w+\s*=\s*[\"']?[^{}\n]*\}")
 ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br",
                 "h3", "h4", "hr"}
-
-
-@dataclass(frozen=True)
-class Summary:
-    file: str  # as messages show it
-    paper_id: str
-    contributors: tuple[str, ...]
-    body_html: str  # sanitised
-    teaser: str  # the body's first sentence, as plain text
-    key_points: tuple[str, ...] = ()
-    add_themes: tuple[str, ...] = ()
-    remove_themes: tuple[str, ...] = ()
-    primary_theme: str | None = None
-    arxiv: str | None = None
-    authors: tuple[str, ...] = ()
-    venue: str | None = None
-    code: str | None = None
 
 
 def markdown() -> MarkdownIt:
@@ -273,7 +256,7 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
                 themes = list(paper.themes)
             primary = summary.primary_theme or (themes[0] if themes else paper.primary_theme)
             themes = [primary] + [t for t in themes if t != primary]
-            paper = replace(paper, themes=tuple(themes), primary_theme=primary)
+            paper = replace(paper, themes=tuple(themes))
         result.append(paper)
     return result
 

@@ -92,7 +92,7 @@ def assign(papers: list[Paper], taxonomy: Taxonomy) -> list[Paper]:
     for paper in papers:
         override = overrides.get(paper.id)
         themes = override.themes if override else choose(paper, taxonomy)
-        result.append(replace(paper, themes=themes, primary_theme=themes[0]))
+        result.append(replace(paper, themes=themes))
     return result
 
 

@@ -177,7 +177,7 @@ def test_check_exits_1_on_errors(bad):
 
 def records(text: str):
     parsed = parse_listing(text, "listing.txt", 2025)
-    return [(e.source.line, e.title, e.abstract, e.authors, e.organization, e.date, e.upvotes)
+    return [(e.source.line, e.title, e.abstract, e.author_count, e.organization, e.date, e.upvotes)
             for e in parsed.entries], [str(p) for p in parsed.problems]
 
 

@@ -33,12 +33,12 @@ def test_look_alike_titles_stay_apart():
 
 def test_merging_keeps_every_known_value_and_reports_conflicts():
     import datetime
-    a = entry("A Paper", "a.txt", 3, authors=3, date=datetime.date(2024, 4, 3), upvotes=2)
+    a = entry("A Paper", "a.txt", 3, author_count=3, date=datetime.date(2024, 4, 3), upvotes=2)
     b = entry("A paper", "b.txt", 9, organization="Berkeley UC Berkeley",
               date=datetime.date(2024, 4, 4), upvotes=5)
     papers, problems = merge([a, b], PATHS)
     (paper,) = papers
-    assert (paper.authors, paper.organization, paper.upvotes) == (3, "Berkeley UC Berkeley", 5)
+    assert (paper.author_count, paper.organization, paper.upvotes) == (3, "Berkeley UC Berkeley", 5)
     assert paper.date == datetime.date(2024, 4, 3)
     assert [str(p) for p in problems] == [
         "content/listings/a.txt:3: warning: 'A Paper': listings disagree on its date "

@@ -14,7 +14,7 @@ CASES = sorted((Path(__file__).parent / "golden" / "parse").glob("*.yml"))
 def as_record(entry):
     return {
         "line": entry.source.line, "title": entry.title, "abstract": entry.abstract,
-        "authors": entry.authors, "organization": entry.organization,
+        "authors": entry.author_count, "organization": entry.organization,
         "date": entry.date, "upvotes": entry.upvotes,
     }
 

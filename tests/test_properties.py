@@ -118,7 +118,7 @@ def write_c(papers) -> tuple[str, list[int]]:
 def read_back(text: str):
     parsed = parse_listing(text, "listing.txt", YEAR)
     assert [str(p) for p in parsed.problems] == []
-    return parsed, [{"title": e.title, "abstract": e.abstract, "authors": e.authors,
+    return parsed, [{"title": e.title, "abstract": e.abstract, "authors": e.author_count,
                      "organization": e.organization, "date": e.date, "upvotes": e.upvotes}
                     for e in parsed.entries]
 
@@ -263,7 +263,7 @@ def corpus_of(value: str, other: str) -> Corpus:
                   date=datetime.date(2024, 1, 2), upvotes=3)
     paper = Paper(id="p", key=title_key(value), title=value, abstract=other,
                   sources=(entry.source,), organization=value, date=entry.date, upvotes=3,
-                  themes=("t",), primary_theme="t")
+                  themes=("t",))
     listing = Listing("l", "l.txt", value, YEAR, None, (entry,))
     return Corpus(title=value, description=other, listings=(listing,), papers=(paper,),
                   taxonomy=Taxonomy(themes=(theme,)))
