@@ -17,7 +17,7 @@ from generator.render import render
 from generator.search_index import index_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "content"
+SEEDS = ROOT / "tests" / "seed" / "content"
 SMALL = Path(__file__).parent / "fixtures" / "small"
 # The build's date, and nothing else, is in these.
 DATED = {"sitemap.xml", "sitemap.xml.gz"}

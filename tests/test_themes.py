@@ -125,7 +125,7 @@ def test_override_decides_and_explain_says_so():
 
 
 def test_shipped_taxonomy_fits_the_corpus():
-    corpus = read_content(ROOT / "content")
+    corpus = read_content(ROOT / "tests" / "seed" / "content")
     themes = corpus.taxonomy.themes
     n = len(corpus.papers)
     assert 10 <= len(themes) <= 20
