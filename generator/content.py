@@ -6,11 +6,13 @@ the way is collected rather than raised, so one bad file costs only itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import merge, parse, summaries, themes
+from . import parse, themes
 from .errors import WARNING, ContentError, Problem
-from .model import Corpus, Listing
+from .model import Listing, Taxonomy, TextFile
 from .yamlfile import read_yaml
 
 LISTING_SUFFIXES = (".txt",)
@@ -24,31 +26,59 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def read_content(content: Path) -> Corpus:
+@dataclass(frozen=True)
+class Sources:
+    """Everything in the content folder, read and parsed, nothing combined yet."""
+
+    title: str
+    description: str
+    listings: tuple[Listing, ...]
+    listing_paths: Mapping[str, str]  # listing file name -> the path messages show
+    taxonomy: Taxonomy
+    taxonomy_path: str
+    summaries: tuple[TextFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def read_sources(content: Path) -> Sources:
+    """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
     problems: list[Problem] = []
     survey = _read_survey(content / "survey.yml", problems)
     described = _described_listings(content, problems)
     listings = _read_listings(content, described, problems)
-    paths = {l.file: shown(content / "listings" / l.file) for l in listings}
-    entries = [e for l in listings for e in l.entries]
-    papers, conflicts = merge.merge(entries, paths)
-    problems += conflicts
-    taxonomy_path = content / "themes.yml"
+    taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
-        read_yaml(taxonomy_path, shown(taxonomy_path)), shown(taxonomy_path))
+        read_yaml(content / "themes.yml", taxonomy_path), taxonomy_path)
     problems += theme_problems
-    problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
-    papers = themes.assign(papers, taxonomy)
-    curated, summary_problems = summaries.read_summaries(
-        content / "summaries", shown, papers, taxonomy)
-    problems += summary_problems
-    papers = summaries.apply(papers, curated)
-    return Corpus(
+    summary_files = _read_summary_files(content / "summaries", problems)
+    return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
-        listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
-        problems=tuple(problems), summaries=curated)
+        listings=tuple(listings),
+        listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
+        taxonomy=taxonomy, taxonomy_path=taxonomy_path,
+        summaries=tuple(summary_files), problems=tuple(problems))
+
+
+def _read_summary_files(folder: Path, problems: list[Problem]) -> list[TextFile]:
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix != ".md":
+            problems.append(Problem(shown(path), None, "not a summary (summaries end in .md); "
+                                    "ignored", WARNING))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(shown(path), None, f"not UTF-8 text ({err.reason})"))
+            continue
+        files.append(TextFile(shown(path), path.stem, text))
+    return files
 
 
 def _read_survey(path: Path, problems: list[Problem]) -> dict:
@@ -166,9 +196,3 @@ def read_listing(path: Path, year: int) -> parse.ParsedListing:
     parsed = parse.parse_listing(text, shown(path), year)
     parsed.problems[:0] = problems
     return parsed
-
-
-def _unknown_overrides(taxonomy, papers, path) -> list[Problem]:
-    ids = {p.id for p in papers}
-    return [Problem(path, o.line, f"override names unknown paper id {o.paper!r}")
-            for o in taxonomy.overrides if o.paper not in ids]

@@ -163,8 +163,9 @@ def test_strict_fails_on_any_problem_without_a_traceback(bad):
     run = survey("build", "--strict", cwd=bad["root"])
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert run.stderr.splitlines()[-1] == "survey: --strict: 23 problems in the content (above)"
-    assert run.stdout == f"{SUMMARY}; site written to site\n"
+    assert run.stderr.splitlines()[-1] == ("survey: the build failed (--strict: 23 problems in the "
+                                           "content, above); site is left as it was")
+    assert run.stdout == f"{SUMMARY}; no site written\n"  # the last site stays
 
 
 def test_check_exits_1_on_errors(bad):
