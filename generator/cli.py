@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import write
 from .build import count, read_corpus, summary
-from .errors import ContentError, Problem
+from .errors import ConfigurationProblem, ContentError, Problem
 from .merge import find_paper
 from .model import Corpus, Paper
 from .render import summary_template
@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
             say(str(problem), err=True)
         say("survey: the content cannot be read; nothing was built", err=True)
         return 1
-    except write.UnsafeFolder as err:
+    except (write.UnsafeFolder, ConfigurationProblem) as err:
         say(f"survey: {err}", err=True)
+        say("survey: nothing was built; the site is left as it was", err=True)
         return 1
     except BrokenPipeError:  # `survey check | head -1`: the reader has what it wanted
         _quiet_stdout()
@@ -105,23 +106,24 @@ def _problem(path: str, message: str) -> Problem:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import mkdocs_plugin  # MkDocs is loaded only for the commands that need it
-    config = Path(args.config)
-    if not config.is_file():
+    config_file = Path(args.config)
+    if not config_file.is_file():
         raise ContentError([_problem(args.config, "file not found; run survey from the "
                                      "project's root folder, or give --config")])
-    site = Path(args.site_dir or mkdocs_plugin.configured_site_dir(config))
-    refusal = unsafe_site_dir(site, config)
-    if refusal:
-        say(f"survey: refusing to build into {site}: {refusal}", err=True)
-        return 1
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = write.staging_folder(site.resolve())
-    try:
-        with _printing_build_log():
-            result = mkdocs_plugin.build_site(config, staging / "site", args.strict)
-        return _publish(result, staging / "site", site, args.strict)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _printing_build_log():
+        config = mkdocs_plugin.load(config_file, args.strict)
+        site = Path(args.site_dir or mkdocs_plugin.site_dir(config))
+        refusal = unsafe_site_dir(site, config_file)
+        if refusal:
+            say(f"survey: refusing to build into {site}: {refusal}", err=True)
+            return 1
+        site.parent.mkdir(parents=True, exist_ok=True)
+        staging = write.staging_folder(site.resolve())
+        try:
+            result = mkdocs_plugin.build_site(config, staging / "site")
+            return _publish(result, staging / "site", site, args.strict)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(result, built: Path, site: Path, strict: bool) -> int:

@@ -31,7 +31,7 @@ from mkdocs.plugins import BasePlugin  # noqa: E402
 
 from . import search_index, write  # noqa: E402
 from .build import Generated, generate  # noqa: E402
-from .errors import ContentError, Problem  # noqa: E402
+from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
 from .render import Repository  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.survey")
@@ -121,16 +121,28 @@ class BuildResult:
     reason: str = ""  # why not, when not ok
 
 
-def build_site(config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
-    """Build the site into ``site_dir`` with MkDocs, in this process."""
+def load(config_file: Path, strict: bool = False) -> Any:
+    """The MkDocs configuration, with the survey plugin in it."""
     try:
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
-    except (ConfigurationError, OSError) as err:
-        return BuildResult(False, None, [], f"{config_file}: {err}")
-    plugin = config.plugins.get("survey")
-    if not isinstance(plugin, SurveyPlugin):
-        return BuildResult(False, None, [], f"{config_file}: the 'survey' plugin is not "
-                           "in its plugins; add `plugins: [survey]`")
+        config = load_config(str(config_file), strict=strict)
+    except (Abort, ConfigurationError, OSError) as err:
+        raise ConfigurationProblem(f"{config_file}: {err}") from None
+    if not isinstance(config.plugins.get("survey"), SurveyPlugin):
+        raise ConfigurationProblem(f"{config_file}: the 'survey' plugin is not in its plugins; "
+                                   "add `plugins: [survey]`")
+    return config
+
+
+def site_dir(config: Any) -> Path:
+    """Where the configuration puts the site, relative to the working folder."""
+    return Path(os.path.relpath(config.site_dir))
+
+
+def build_site(config: Any, site: Path) -> BuildResult:
+    """Build the site into ``site`` with MkDocs, in this process; with the
+    configuration's strict mode, MkDocs' own."""
+    config["site_dir"] = str(site)
+    plugin = config.plugins["survey"]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
@@ -141,20 +153,11 @@ def build_site(config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
     return BuildResult(True, plugin.generated, [])
 
 
-def configured_site_dir(config_file: Path) -> Path:
-    """Where the configuration puts the site, relative to the working folder."""
-    config = load_config(str(config_file))
-    return Path(os.path.relpath(config.site_dir))
-
-
 def generate_docs(config_file: Path) -> Generated:
     """Only the generator's step, for a build tool that runs no MkDocs plugins
     (Zensical): the pages written into the configuration's docs folder."""
-    config = load_config(str(config_file))
-    plugin = config.plugins.get("survey")
-    if not isinstance(plugin, SurveyPlugin):
-        raise ContentError([Problem(str(config_file), None, "the 'survey' plugin is not in its "
-                                    "plugins; add `plugins: [survey]`")])
+    config = load(config_file)
+    plugin = config.plugins["survey"]
     plugin.on_config(config)
     docs = Path(config.docs_dir)
     with write.locked(docs):

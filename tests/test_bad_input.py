@@ -1,6 +1,7 @@
 """Listings that go wrong: each gets its exact message, the build goes on with
 everything else, and no entry is lost: every entry read is in the site, and
 what is not read is named in a message."""
+from runner import survey
 import json
 import os
 import shutil
@@ -79,12 +80,6 @@ CASES = {
 MISSING = "content/listings.yml:27: listing file content/listings/missing.txt not found"
 SUMMARY = ("10 listings read, 18 entries, 17 papers, 0 cross-listed, 2 themes, "
            "23 problems (15 errors)")
-
-
-def survey(*args, cwd):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 def project(folder: Path, content: Path) -> Path:

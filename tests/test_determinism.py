@@ -1,5 +1,6 @@
 """The same input gives the same site, whatever order the file system lists
 files in; and a build that fails leaves the last good site as it was."""
+from runner import survey
 import argparse
 import os
 import pathlib
@@ -24,12 +25,6 @@ DATED = {"sitemap.xml", "sitemap.xml.gz"}
 # tmpfs lists a folder's files newest first; the other file systems here list
 # them in an order of their own (ext4: by a hash of the name).
 TMPFS = Path("/dev/shm")
-
-
-def survey(*args, cwd):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 def copy_tree(src: Path, dst: Path, reverse: bool = False) -> None:
