@@ -50,6 +50,11 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving and dirty:
+            # `make serve` asks for --dirty on purpose (only the pages the
+            # generator rewrote are rebuilt); MkDocs' warning about it on
+            # every rebuild is not for the maintainer to act on.
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -111,6 +116,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error(f"the search index could not be built: {err}")
             if not self.serving:
                 raise PluginError("the search index could not be built") from None
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 @dataclass
