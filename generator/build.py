@@ -10,7 +10,10 @@ plugins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content, merge, summaries, themes
@@ -21,21 +24,42 @@ from .write import SyncReport, sync
 
 
 @dataclass
+class Stopwatch:
+    """Seconds spent in each step, for the benchmarks and the build's log."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass
 class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
+    seconds: dict[str, float] = field(default_factory=dict)  # by step
 
 
-def read_corpus(folder: Path) -> Corpus:
+def read_corpus(folder: Path, clock: Stopwatch | None = None) -> Corpus:
     """The survey as its pages show it: everything up to rendering."""
-    sources = content.read_sources(folder)                                         # read
-    listings, papers, merge_problems = merge.merge_listings(                        # merge
-        sources.listings, sources.listing_paths)
-    papers = themes.assign(papers, sources.taxonomy)                                # classify
-    override_problems = unknown_overrides(sources.taxonomy, papers, sources.taxonomy_path)
-    curated, summary_problems = summaries.read_summaries(                           # curate
-        sources.summaries, papers, sources.taxonomy)
-    papers = summaries.apply(papers, curated)
+    clock = clock or Stopwatch()
+    with clock.step("read"):
+        sources = content.read_sources(folder)
+    with clock.step("merge"):
+        listings, papers, merge_problems = merge.merge_listings(
+            sources.listings, sources.listing_paths)
+    with clock.step("classify"):
+        papers = themes.assign(papers, sources.taxonomy)
+        override_problems = unknown_overrides(sources.taxonomy, papers, sources.taxonomy_path)
+    with clock.step("curate"):
+        curated, summary_problems = summaries.read_summaries(
+            sources.summaries, papers, sources.taxonomy)
+        papers = summaries.apply(papers, curated)
     return Corpus(
         title=sources.title, description=sources.description, listings=listings,
         papers=tuple(papers), taxonomy=sources.taxonomy, summaries=curated,
@@ -50,11 +74,15 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
     error (a live preview keeps showing the last good site)."""
-    corpus = read_corpus(Path(folder))
+    clock = Stopwatch()
+    corpus = read_corpus(Path(folder), clock)
     if keep_on_error and corpus.errors:
-        return Generated(corpus, None)
-    files = render(corpus, repository)                                              # render
-    return Generated(corpus, sync(files, Path(docs)))                               # write
+        return Generated(corpus, None, clock.seconds)
+    with clock.step("render"):
+        files = render(corpus, repository)
+    with clock.step("write"):
+        report = sync(files, Path(docs))
+    return Generated(corpus, report, clock.seconds)
 
 
 def unknown_overrides(taxonomy: Taxonomy, papers: list[Paper], path: str) -> list[Problem]:

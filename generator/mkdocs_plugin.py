@@ -88,8 +88,15 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error("survey: fix the errors above; still showing the last good pages")
             return
         self.generated = result
+        changed = len(result.sync.written) + len(result.sync.removed)
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
+        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
+                 f"changed; {steps}")
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        # The docs folder is the generator's output: watching it too would
+        # rebuild a second time after every edit of the content.
+        server.unwatch(config.docs_dir)
         server.watch(str(self.content))
         return server
 
