@@ -162,7 +162,7 @@ def build_site(config: Any, site: Path) -> BuildResult:
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
-    except (Abort, PluginError, ConfigurationError) as err:
+    except (Abort, PluginError, ConfigurationError, OSError) as err:
         return BuildResult(False, plugin.generated, plugin.fatal or [], str(err))
     finally:
         config.plugins.on_shutdown()
