@@ -218,11 +218,7 @@ def profile_build(project: Path, work: Path, say) -> str:
     out = work / "build.prof"
     say("   profiling one more build with cProfile (slower than unprofiled)")
     build = build_once("survey", project, profile=out)
-    text = profiling.report(out, build.wall)
-    saved = ROOT / "benchmarks" / "last-profile.txt"
-    saved.write_text(text)
-    say(f"   profile written to {saved.relative_to(ROOT)}")
-    return text
+    return profiling.report(out, build.wall)
 
 
 def median(builds: list[Build], attribute: str) -> float:
