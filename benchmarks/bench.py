@@ -225,8 +225,22 @@ def median(builds: list[Build], attribute: str) -> float:
     return statistics.median(getattr(b, attribute) for b in builds)
 
 
+ORDER = ["start-up", "publish: remove", "generator: read", "generator: merge",
+         "generator: classify", "generator: curate", "generator: render", "generator: write",
+         "generator", "mkdocs: Markdown", "mkdocs: theme",
+         "mkdocs: the rest", "pagefind", "publish: swap"]
+
+
+def _place(name: str) -> tuple[int, str]:
+    return next((i for i, p in enumerate(ORDER) if name.startswith(p)), len(ORDER)), name
+
+
+def label(r: CorpusResult) -> str:
+    return f"seeds ({r.papers})" if r.name == "seeds" else f"{r.papers:,}"
+
+
 def median_phases(builds: list[Build]) -> dict[str, float]:
-    names = list(dict.fromkeys(name for b in builds for name in b.phases))
+    names = sorted({name for b in builds for name in b.phases}, key=_place)
     return {n: statistics.median(b.phases.get(n, 0.0) for b in builds) for n in names}
 
 
@@ -239,7 +253,7 @@ def build_table(results: list[CorpusResult]) -> str:
         fw, fc = median(r.floor, "wall"), median(r.floor, "cpu")
         failed = sum(b.returncode != 0 for b in r.survey + r.floor)
         rows.append(
-            f"| {r.name} ({r.papers:,}) | {sw:.1f} s / {sc:.1f} s | {fw:.1f} s / {fc:.1f} s | "
+            f"| {label(r)} | {sw:.1f} s / {sc:.1f} s | {fw:.1f} s / {fc:.1f} s | "
             f"{sw / fw:.2f}x / {sc / fc:.2f}x | {median(r.survey, 'peak_rss') / 1e9:.2f} GB | "
             f"{median(r.floor, 'peak_rss') / 1e9:.2f} GB | "
             f"{', '.join(str(b.problems) for b in r.survey)}"
@@ -263,7 +277,7 @@ def phase_table(results: list[CorpusResult]) -> str:
 
 
 def memory_table(results: list[CorpusResult]) -> str:
-    rows = ["| papers | survey peak, whole tree | held at the peak by | "
+    rows = ["| papers | survey peak, whole tree (highest round) | held at the peak by | "
             "each process's own peak |", "|---|---|---|---|"]
     for r in results:
         build = max(r.survey, key=lambda b: b.peak_rss)
@@ -271,7 +285,7 @@ def memory_table(results: list[CorpusResult]) -> str:
                          sorted(build.at_peak.items(), key=lambda x: -x[1]) if v > 1e7)
         own = ", ".join(f"{n} {v / 1e9:.2f} GB" for n, v in
                         sorted(build.peak_by_name.items(), key=lambda x: -x[1]) if v > 1e7)
-        rows.append(f"| {r.name} | {build.peak_rss / 1e9:.2f} GB | {held} | {own} |")
+        rows.append(f"| {label(r)} | {build.peak_rss / 1e9:.2f} GB | {held} | {own} |")
     return "\n".join(rows)
 
 

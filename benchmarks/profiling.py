@@ -37,9 +37,9 @@ def report(path: Path, wall: float, top: int = 25) -> str:
             by_module[name] += seconds
         rows.append((own, cumulative, calls, f"{module(filename)}:{line}({function})"))
     total = sum(by_module.values())
-    lines = [f"profiled build: {wall:.1f} s wall; {total:.1f} s of Python time in the "
-             "profiled process (Pagefind's own process is not in it: its time shows as "
-             "waiting in the exchange)", "", "own seconds by module:"]
+    lines = [f"profiled build: {wall:.1f} s wall; {total:.1f} s of CPU time in the "
+             "profiled process (Pagefind runs in a process of its own, not in it; "
+             "waiting for it costs no CPU time here)", "", "own seconds by module:"]
     for name, seconds in sorted(by_module.items(), key=lambda x: -x[1])[:top]:
         lines.append(f"  {seconds:7.2f}  {name}")
     lines += ["", "functions by own seconds (own, cumulative, calls):"]

@@ -121,7 +121,9 @@ def main() -> int:
     args = parser.parse_args()
     build = run_survey if args.mode == "survey" else run_floor
     if args.profile:
-        profile = cProfile.Profile()
+        # CPU time, not wall time: on a shared machine, waiting for a core
+        # would otherwise count as the running function's time.
+        profile = cProfile.Profile(time.process_time)
         code = profile.runcall(build)
         profile.dump_stats(args.profile)
     else:

@@ -73,14 +73,18 @@ def _ten_thousand(f: Figures | None) -> list[Verdict]:
         _at_most("10,000 papers: peak RSS of all processes at most 1 GB", f.peak_rss, GB,
                  f"{f.peak_rss / GB:.2f} GB"),
         _at_most("10,000 papers: no paper page above 30 KB", f.largest_paper_kb, 30,
-                 f"{f.largest_paper_kb} KB"),
+                 _shown(f.largest_paper_kb, "KB")),
         _at_most("10,000 papers: no theme page above 300 KB", f.largest_theme_kb, 300,
-                 f"{f.largest_theme_kb} KB"),
+                 _shown(f.largest_theme_kb, "KB")),
         _at_most("10,000 papers: first search at most 400 KB", f.search_kb, 400,
-                 f"{f.search_kb} KB"),
+                 _shown(f.search_kb, "KB")),
         _at_most("10,000 papers: first search at most 0.5 s", f.search_seconds, 0.5,
-                 f"{f.search_seconds} s"),
+                 _shown(f.search_seconds, "s", 2)),
     ]
+
+
+def _shown(value: float | None, unit: str, digits: int = 1) -> str:
+    return "" if value is None else f"{value:,.{digits}f} {unit}"
 
 
 def _preview(seeds: Figures | None, big: Figures | None) -> list[Verdict]:
