@@ -14,6 +14,7 @@ from .build import count, summary
 from .content import read_content
 from .errors import ERROR, ContentError
 from .merge import find_paper
+from .metadata import coverage
 from .model import Corpus
 from .render import summary_template
 from .themes import catch_all, explain
@@ -119,6 +120,7 @@ def without_info(log: str) -> str:
 def cmd_check(args) -> int:
     corpus = read_and_report(args.content)
     print(summary(corpus))
+    print(coverage(corpus.papers))
     total = len(corpus.papers) or 1
     members: dict[str, int] = {t.id: 0 for t in corpus.taxonomy.themes}
     for paper in corpus.papers:

@@ -6,11 +6,12 @@ the way is collected rather than raised, so one bad file costs only itself.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
-from . import merge, parse, summaries, themes
+from . import merge, metadata, parse, summaries, themes
 from .errors import WARNING, ContentError, Problem
-from .model import Corpus, Listing
+from .model import Corpus, Listing, Metadata, Paper
 from .yamlfile import read_yaml
 
 LISTING_SUFFIXES = (".txt",)
@@ -34,6 +35,8 @@ def read_content(content: Path) -> Corpus:
     entries = [e for l in listings for e in l.entries]
     papers, conflicts = merge.merge(entries, paths)
     problems += conflicts
+    # Before themes and summaries: an arXiv id shared by two records joins two papers.
+    papers, records = _curate_metadata(content / "metadata.yml", papers, problems)
     taxonomy_path = content / "themes.yml"
     taxonomy, theme_problems = themes.read_taxonomy(
         read_yaml(taxonomy_path, shown(taxonomy_path)), shown(taxonomy_path))
@@ -41,14 +44,32 @@ def read_content(content: Path) -> Corpus:
     problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
     papers = themes.assign(papers, taxonomy)
     curated, summary_problems = summaries.read_summaries(
-        content / "summaries", shown, papers, taxonomy)
+        content / "summaries", shown, papers, taxonomy,
+        records=records, records_file=shown(content / "metadata.yml"))
     problems += summary_problems
     papers = summaries.apply(papers, curated)
     return Corpus(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
-        problems=tuple(problems), summaries=curated)
+        problems=tuple(problems), summaries=curated, metadata=records)
+
+
+def _curate_metadata(path: Path, papers: list[Paper], problems: list[Problem]
+                     ) -> tuple[list[Paper], dict[str, Metadata]]:
+    """The papers with content/metadata.yml applied, and the records by paper
+    id; a file that cannot be read costs only itself."""
+    if not path.exists():
+        return papers, {}
+    try:
+        data = read_yaml(path, shown(path))
+    except ContentError as err:
+        problems += [replace(p, message=p.message + "; no metadata record was used")
+                     for p in err.problems]
+        return papers, {}
+    papers, records, found = metadata.curate(data, shown(path), papers)
+    problems += found
+    return papers, records
 
 
 def _read_survey(path: Path, problems: list[Problem]) -> dict:

@@ -10,6 +10,7 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +20,8 @@ from markdown_it import MarkdownIt
 
 from .errors import WARNING, ContentError, Problem
 from .merge import find_paper
-from .model import Paper, Summary, Taxonomy
+from .metadata import arxiv_id, malformed_arxiv, summary_conflicts
+from .model import Metadata, Paper, Summary, Taxonomy
 from .text import teaser
 from .yamlfile import load_yaml
 
@@ -30,7 +32,6 @@ PLACEHOLDER = ("Replace this paragraph with three to six sentences in your own w
 PLACEHOLDER_NAME = "Your Name"
 REQUIRED = ("paper", "contributors")
 OPTIONAL = ("themes", "key_points", "arxiv", "authors", "venue", "code")
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 # Python-Markdown's attribute lists ("{: .x }", "{ #id onclick=... }") and
 # kramdown's: markup in a summary as much as HTML is.
 ATTR_LIST_RE = re.compile(r"\{\s*:|\{\s*[#.][\w-]|\{[^{}\n]*\w+\s*=\s*[\"']?[^{}\n]*\}")
@@ -56,8 +57,12 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise ContentError([Problem(path, 1, "the front matter is not closed with '---'")])
 
 
-def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
-    """A Summary, or None with the problems that keep it out of the site."""
+def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy,
+                 records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """A Summary, or None with the problems that keep it out of the site.
+    A field that contradicts the paper's metadata record (``records``, read
+    from ``records_file``) is an error too, but the summary stays: the
+    record's facts are the ones used."""
     try:
         front, body, body_line = split_front_matter(text, path)
         meta = load_yaml(front, path)
@@ -92,8 +97,10 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
     problems += body_problems
     if problems or paper is None:
         return None, problems
-    return Summary(path, paper.id, contributors, html, first, key_points, *themes,
-                   authors=authors, **facts), []
+    summary = Summary(path, paper.id, contributors, html, first, key_points, *themes,
+                      authors=authors, **facts)
+    conflicts = summary_conflicts(summary, (records or {}).get(paper.id), records_file)
+    return summary, [Problem(path, 1 + meta.key_lines.get(k, 0), m) for k, m in conflicts]
 
 
 def _shift_yaml_lines(problems: list[Problem]) -> list[Problem]:
@@ -155,7 +162,7 @@ def _facts(meta, bad) -> dict:
     facts = {k: meta.get(k) for k in ("arxiv", "venue", "code")}
     if isinstance(facts["arxiv"], float):
         # YAML reads 1706.02410 as a number and drops the final zero.
-        bad("arxiv", f"put the arXiv id in quotes (arxiv: \"{meta.get('arxiv')}\"): "
+        bad("arxiv", f"put the arXiv id in quotes (arxiv: \"{meta.written['arxiv']}\"): "
                      "unquoted, YAML reads it as a number and may change it")
         facts["arxiv"] = None
     for key, value in facts.items():
@@ -164,8 +171,10 @@ def _facts(meta, bad) -> dict:
             facts[key] = None
         elif value is not None:
             facts[key] = str(value).strip()
-    if facts["arxiv"] and not ARXIV_RE.match(facts["arxiv"]):
-        bad("arxiv", f"arXiv id {facts['arxiv']!r} is not of the form 2401.01234")
+    if facts["arxiv"] and not arxiv_id(facts["arxiv"]):
+        bad("arxiv", malformed_arxiv(facts["arxiv"]))
+    elif facts["arxiv"]:
+        facts["arxiv"] = arxiv_id(facts["arxiv"])  # without its version
     if facts["code"] and not is_web_link(facts["code"]):
         bad("code", f"code link {facts['code']!r} must be an http(s) URL")
     return facts
@@ -245,10 +254,15 @@ def first_sentence(tokens) -> str:
 
 
 def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
-    """Papers with their summaries' theme changes applied."""
+    """Papers with their summaries' theme changes applied, and the
+    bibliographic facts a summary gives where no metadata record does."""
     result = []
     for paper in papers:
         summary = summaries.get(paper.id)
+        if summary:
+            paper = replace(paper, arxiv=paper.arxiv or summary.arxiv,
+                            author_names=paper.author_names or summary.authors,
+                            venue=paper.venue or summary.venue, code=paper.code or summary.code)
         if summary and (summary.add_themes or summary.remove_themes or summary.primary_theme):
             themes = [t for t in paper.themes if t not in summary.remove_themes]
             themes += [t for t in summary.add_themes if t not in themes]
@@ -261,8 +275,10 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
     return result
 
 
-def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy):
-    """All summaries in ``folder``, by paper id, and the problems found."""
+def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy,
+                   records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """All summaries in ``folder``, by paper id, and the problems found;
+    ``records`` are the metadata records by paper id, read from ``records_file``."""
     summaries: dict[str, Summary] = {}
     candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
@@ -281,7 +297,7 @@ def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy)
         except UnicodeDecodeError as err:
             problems.append(Problem(name, None, f"not UTF-8 text ({err.reason})"))
             continue
-        summary, found = read_summary(text, name, papers, taxonomy)
+        summary, found = read_summary(text, name, papers, taxonomy, records, records_file)
         problems += found
         if summary is not None:
             candidates.setdefault(summary.paper_id, []).append((path.stem, summary))

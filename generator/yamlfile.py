@@ -7,10 +7,13 @@ from .errors import ContentError, Problem
 
 
 class LineDict(dict):
-    """A mapping read from YAML, with the line it starts on and each key's line."""
+    """A mapping read from YAML, with the line it starts on, each key's line,
+    and each plain value as written (``2310.19470`` before YAML makes it the
+    number 2310.1947), so that a message can quote what the file says."""
 
     line: int = 0
     key_lines: dict
+    written: dict
 
 
 class _Loader(yaml.SafeLoader):
@@ -22,7 +25,18 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
                         if isinstance(k, yaml.ScalarNode)}
+    result.written = {k.value: v.value for k, v in node.value
+                      if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
     return result
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # YAML makes 2024-02-30 a date and fails on it; kept as text, it becomes
+    # the reader's "impossible date" message rather than a crash.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return node.value
 
 
 def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
@@ -41,6 +55,7 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def load_yaml(text: str, path: str):

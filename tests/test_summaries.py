@@ -54,7 +54,7 @@ def test_a_valid_summary(corpus):
     (VALID + "themes: {remove: memorization}\n", None,
      "summaries/x.md:4: removing every theme would leave the paper with none: add or set a primary theme too"),
     (VALID + "arxiv: 1706.02410\n", None,
-     "summaries/x.md:4: put the arXiv id in quotes (arxiv: \"1706.0241\"): unquoted, YAML reads it "
+     "summaries/x.md:4: put the arXiv id in quotes (arxiv: \"1706.02410\"): unquoted, YAML reads it "
      "as a number and may change it"),
     (VALID + "code: javascript:alert(1)\n", None,
      "summaries/x.md:4: code link 'javascript:alert(1)' must be an http(s) URL"),
