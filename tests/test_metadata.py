@@ -222,7 +222,9 @@ def test_joined_records_that_disagree_are_reported():
     assert [str(p) for p in problems] == [
         "m.yml:1: warning: 'New Name of the Paper' has the arXiv id 2401.00001 of 'Old Name of a "
         "Paper' (line 6), so the two are one paper, but the records differ on date; the record at "
-        "line 6 is used"]
+        "line 6 is used",
+        "m.yml:6: warning: 'Old Name of a Paper': the listings date it 2024-01-03, this record "
+        "2024-01-02; the record's date is used"]
     assert list(by_id.values())[0].date == datetime.date(2024, 1, 2)
 
 
