@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import enrich
 from .build import count, summary
 from .content import read_content
 from .errors import ERROR, ContentError
@@ -38,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     explain_ = commands.add_parser("explain", help="show which rules put a paper in its themes")
     explain_.add_argument("paper", help="the paper's title or id")
     explain_.add_argument("--content", default="content")
+    enrich.add_arguments(commands.add_parser(
+        "enrich", help="ask OpenAlex and arXiv for the metadata of papers without a record"))
     args = parser.parse_args(argv)
     try:
         commands_ = {"build": cmd_build, "check": cmd_check, "explain": cmd_explain,
-                     "new-summary": cmd_new_summary}
+                     "new-summary": cmd_new_summary, "enrich": enrich.command}
         return commands_[args.command](args)
     except ContentError as err:
         for problem in err.problems:
