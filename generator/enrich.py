@@ -53,7 +53,7 @@ ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 CONTACT_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 HEADER = ("# Bibliographic facts of the survey's papers: one record per paper, sorted by title.\n"
           "# `survey enrich` adds records for a maintainer to review; CONTRIBUTING.md says how\n"
-          "# to add or correct one by hand.\n")
+          "# to add or correct one by hand.\n\n")  # the blank line: not a record's own comment
 
 
 class Offline(Exception):

@@ -353,7 +353,6 @@ def test_a_malformed_body_costs_only_that_answer(content, server, service, answe
 
 def test_an_interrupted_run_resumes_where_it_stopped(content, server):
     server.on("openalex", SOUPS, ok(openalex_list(openalex_work(SOUPS, wid="W9", date="2023-06-01"))))
-    server.on("openalex", GROK, ok(openalex_list(GROK_WORK)))
     settings, clock, client = setup(server)
     lines = []
 
@@ -364,15 +363,16 @@ def test_an_interrupted_run_resumes_where_it_stopped(content, server):
 
     with pytest.raises(KeyboardInterrupt):
         enrich.run(content, settings, client, Report(), today=TODAY, out=interrupt)
-    assert lines == ["added: 'Grokking Beyond Overfitting' (openalex)"]
+    assert lines[-1] == "added: 'Sparse Model Soups' (openalex)"
     first = (content / "metadata.yml").read_text()
     assert first.count("- title:") == 1
     server.requests.clear()
+    server.on("openalex", GROK, ok(openalex_list(GROK_WORK)))  # found on the second run
     report, lines, _ = go(content, server)
     assert [r["asked"] for r in server.requests if r["service"] == "openalex"] == [
-        title_key(t) for t in (STYLE, FOLDING, SOUPS)]  # the recorded paper is not asked again
+        title_key(t) for t in (GROK, STYLE, FOLDING)]  # the recorded paper is not asked again
     text = (content / "metadata.yml").read_text()
-    assert text.startswith(first.split("- title")[0])
+    assert text.startswith(enrich.HEADER) and text.endswith(first[len(enrich.HEADER):])
     titles = [r["title"] for r in load_yaml(text, "m")]
     assert titles == [GROK, SOUPS]  # in title order
     assert read_content(content).errors == 0  # (a warning: OpenAlex dates it a day after the listing)
@@ -462,3 +462,11 @@ def test_a_written_record_reads_back_exactly(title, authors, venue):
               "source": "manual", "url": "https://example.org/?q=a,b#c"}
     (read,) = load_yaml(format_record(record), "m.yml")
     assert read == record
+
+
+def test_an_oversized_answer_is_not_read_whole(content, server, monkeypatch):
+    monkeypatch.setattr(enrich, "MAX_BODY", 100)
+    server.on("openalex", GROK, ok(b" " * 101 + openalex_list()))
+    _, lines, _ = go(content, server, limit=1)
+    assert lines[0] == ("unreadable: openalex for 'Grokking Beyond Overfitting': an answer larger "
+                        "than 100 bytes")
