@@ -6,7 +6,7 @@ PORT ?= 8000
 # MkDocs 1.x prints a notice about its successors on every run; the README covers it.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site linkcheck check test clean
+.PHONY: setup serve site linkcheck check test enrich clean
 
 # The virtual environment is remade when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -35,6 +35,10 @@ linkcheck: site
 ## check: read and validate the content, print a report
 check: setup
 	$(BIN)/survey check
+
+## enrich: ask OpenAlex and arXiv for the metadata of papers without a record (needs network)
+enrich: setup
+	$(BIN)/survey enrich
 
 ## test: run the test suite
 test: setup

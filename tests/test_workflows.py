@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"
 PAGES = WORKFLOWS / "pages.yml"
-FILES = [CI, PAGES]
+ENRICH = WORKFLOWS / "enrich.yml"
+FILES = [CI, PAGES, ENRICH]
 
 PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
 
@@ -184,3 +185,16 @@ def test_makefile_has_the_linkcheck_target():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^\.PHONY:.*\blinkcheck\b", makefile, re.M)
     assert re.search(r"^linkcheck: site\n\t\$\(BIN\)/python -m generator\.linkcheck site$", makefile, re.M)
+
+
+def test_enrich_runs_weekly_and_by_hand_and_only_proposes():
+    enrich = load(ENRICH)
+    on = triggers(enrich)
+    assert set(on) == {"schedule", "workflow_dispatch"} and len(on["schedule"]) == 1
+    assert enrich["permissions"] == {}
+    (job,) = enrich["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert [c for c in run_steps(enrich) if c.startswith("make ")] == ['make enrich | tee "$REPORT"']
+    (pr,) = [s for _, s in steps(enrich) if s.get("uses", "").startswith("peter-evans/create-pull-request@")]
+    assert pr["with"]["add-paths"] == "content/metadata.yml"  # a pull request, never a push to main
+    assert "${{" not in "".join(run_steps(enrich))  # data reaches scripts through env only
