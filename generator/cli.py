@@ -123,7 +123,6 @@ def without_info(log: str) -> str:
 def cmd_check(args) -> int:
     corpus = read_and_report(args.content)
     print(summary(corpus))
-    print(coverage(corpus.papers))
     total = len(corpus.papers) or 1
     members: dict[str, int] = {t.id: 0 for t in corpus.taxonomy.themes}
     for paper in corpus.papers:
@@ -135,6 +134,7 @@ def cmd_check(args) -> int:
     other = members[catch_all(corpus.taxonomy).id]
     print(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
           f"largest theme: {100 * max(members.values()) / total:.1f}%")
+    print(coverage(corpus.papers))
     return 1 if any(p.level == ERROR for p in corpus.problems) else 0
 
 
