@@ -12,10 +12,10 @@ from pathlib import Path
 
 from . import enrich
 from .build import count, summary
-from .content import read_content
+from .content import read_content, shown
 from .errors import ERROR, ContentError
 from .merge import find_paper
-from .metadata import coverage
+from .metadata import coverage, notes as metadata_notes
 from .model import Corpus
 from .render import summary_template
 from .themes import catch_all, explain
@@ -135,6 +135,8 @@ def cmd_check(args) -> int:
     print(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
           f"largest theme: {100 * max(members.values()) / total:.1f}%")
     print(coverage(corpus.papers))
+    for line in metadata_notes(corpus, shown(Path(args.content) / "metadata.yml")):
+        print(line)
     return 1 if any(p.level == ERROR for p in corpus.problems) else 0
 
 

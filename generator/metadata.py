@@ -12,8 +12,8 @@ The file is a YAML list of records, one per paper, sorted by title::
 
 A record names its paper by title (compared as merging compares titles) and
 says where its facts were read: a service (or "manual"), a URL, a day. The
-record wins over the listings; where they disagree the difference is reported
-once. An arXiv id is an identity: papers whose records give the same id are
+record wins over the listings; where they disagree `survey check` says so
+once, as a note. An arXiv id is an identity: papers whose records give the same id are
 one paper. Everything here is pure: the caller reads the file.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from .errors import WARNING, Problem
 from .merge import find_paper, title_key
-from .model import Metadata, MetadataSource, Paper, Summary
+from .model import Corpus, Metadata, MetadataSource, Paper, Summary
 
 FACTS = ("arxiv", "doi", "authors", "date", "venue", "code", "project")
 FIELDS = ("title", *FACTS, "source", "url", "also", "retrieved")
@@ -350,8 +350,6 @@ def curate(data, path: str, papers: Sequence[Paper]
     records, problems = read_records(data, path, papers)
     joined, owner = same_paper(papers, records)
     by_paper = _by_paper(records, owner, {p.key for p in joined}, path, problems)
-    problems += [p for paper in joined if paper.id in by_paper
-                 for p in differences(paper, by_paper[paper.id], path)]
     return [apply(p, by_paper.get(p.id)) for p in joined], by_paper, problems
 
 
@@ -377,7 +375,31 @@ def _second_record(first: Metadata, other: Metadata, path: str) -> list[Problem]
                     f"records differ on {', '.join(differ)}; the record at line {first.line} is used", WARNING)]
 
 
-def differences(paper: Paper, record: Metadata, path: str) -> list[Problem]:
+def notes(corpus: Corpus, path: str) -> list[str]:
+    """Where the listings and the records disagree on a paper's date or author
+    count, one line each, as `survey check` prints them: the record wins.
+
+    Not problems: the listings are kept as they were copied and the record is
+    the better fact, so there is nothing to fix, and a strict build must not
+    fail on them."""
+    entries = {e.source: e for listing in corpus.listings for e in listing.entries}
+    lines = []
+    for paper in corpus.papers:
+        record = corpus.metadata.get(paper.id)
+        listed = [entries[s] for s in paper.sources if s in entries]
+        if record and listed:
+            lines += differences(_as_listed(paper, listed), record, path)
+    return lines
+
+
+def _as_listed(paper: Paper, listed: Sequence) -> Paper:
+    """The paper with the date and author count its listings give (the first known, as merging keeps)."""
+    date = next((e.date for e in listed if e.date), None)
+    count = next((e.author_count for e in listed if e.author_count is not None), None)
+    return replace(paper, date=date, author_count=count)
+
+
+def differences(paper: Paper, record: Metadata, path: str) -> list[str]:
     """Where the listings and the record disagree: the record wins, once said."""
     found = []
     if record.date and paper.date and record.date != paper.date:
@@ -387,7 +409,7 @@ def differences(paper: Paper, record: Metadata, path: str) -> list[Problem]:
     if names and paper.author_count and names != paper.author_count:
         found.append(f"the listings count {paper.author_count} authors, this record names "
                      f"{names}; the record's names are used")
-    return [Problem(path, record.line, f"{record.title!r}: {text}", WARNING) for text in found]
+    return [f"{path}:{record.line}: note: {record.title!r}: {text}" for text in found]
 
 
 def apply(paper: Paper, record: Metadata | None) -> Paper:
