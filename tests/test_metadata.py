@@ -297,3 +297,15 @@ def test_survey_check_reports_the_coverage(tmp_path):
     assert run.returncode == 0, run.stderr
     assert ("metadata: 1 of 4 papers have a record; 1 with an arXiv id (25.0%), 1 with author "
             "names (25.0%), 1 dated (25.0%), 0 with a venue (0.0%)") in run.stdout.splitlines()
+
+
+def test_a_record_is_data_shown_as_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    hostile = "<script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1))"
+    content = content_with(tmp_path, record(f'  authors: ["{hostile}"]\n  venue: "{hostile}"\n'))
+    files = render(read_content(content))
+    paper = next(p for p in json.loads(files["data/papers.json"])["papers"] if p["title"] == GROK)
+    assert paper["venue"] == hostile and paper["author_names"] == [hostile]
+    for name, text in files.items():
+        if isinstance(text, str) and not name.endswith(".json"):
+            assert "<script>alert" not in text and "{{ 7*7 }}" not in text, name
