@@ -245,7 +245,10 @@ def read_arxiv(body: bytes) -> list[Found]:
         raise Unreadable(f"not an Atom feed ({err})") from None
     if feed.tag != f"{ATOM}feed":
         raise Unreadable(f"not an Atom feed (the document is a <{feed.tag}>)")
-    return [found for entry in feed.findall(f"{ATOM}entry") if (found := _arxiv_entry(entry))]
+    try:
+        return [found for entry in feed.findall(f"{ATOM}entry") if (found := _arxiv_entry(entry))]
+    except ValueError as err:  # a date that is no date
+        raise Unreadable(f"an entry not in the documented form ({err})") from None
 
 
 def _arxiv_entry(entry: ET.Element) -> Found | None:

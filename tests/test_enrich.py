@@ -338,6 +338,15 @@ def test_a_timeout(content, server):
      "column 0)"),
     ("arxiv", ok(b"<rss><channel/></rss>"),
      "unreadable: arxiv for 'Grokking Beyond Overfitting': not an Atom feed (the document is a <rss>)"),
+    ("arxiv", ok(atom_feed(atom_entry(GROK, "2403.00001", "2024-13-45", ["Ada Lovelace"]))),
+     "unreadable: arxiv for 'Grokking Beyond Overfitting': an entry not in the documented form "
+     "(month must be in 1..12)"),
+    ("openalex", ok(openalex_list(openalex_work(GROK, date="2024-02-30"))),
+     "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
+     "(ValueError: day is out of range for month)"),
+    ("openalex", ok(b'{"results": [{"id": "https://openalex.org/W1", "title": "x", "authorships": [7]}]}'),
+     "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
+     "(AttributeError: 'int' object has no attribute 'get')"),
     ("arxiv", ok(ARXIV_ERROR),
      "unreadable: arxiv for 'Grokking Beyond Overfitting': arXiv answered with an error: "
      "'incorrect id format for 1234.12345'"),
