@@ -366,7 +366,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 @dataclass
 class Report:
-    lines: list[str] = field(default_factory=list)
+    """What a run did, counted as it goes (an interrupted run has said it line by line)."""
+
     added: int = 0
     near: int = 0
     missing: int = 0
@@ -374,7 +375,6 @@ class Report:
     given_up: dict[str, str] = field(default_factory=dict)
 
     def say(self, line: str, out: Callable[[str], None]) -> None:
-        self.lines.append(line)
         out(line)
 
 
