@@ -45,11 +45,12 @@ class Generated:
     seconds: dict[str, float] = field(default_factory=dict)  # by step
 
 
-def read_corpus(folder: Path, clock: Stopwatch | None = None) -> Corpus:
+def read_corpus(folder: Path, clock: Stopwatch | None = None,
+                cache: content.ListingCache | None = None) -> Corpus:
     """The survey as its pages show it: everything up to rendering."""
     clock = clock or Stopwatch()
     with clock.step("read"):
-        sources = content.read_sources(folder)
+        sources = content.read_sources(folder, cache)
     with clock.step("merge"):
         listings, papers, merge_problems = merge.merge_listings(
             sources.listings, sources.listing_paths)
@@ -67,15 +68,17 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None) -> Corpus:
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False) -> Generated:
+             keep_on_error: bool = False, cache: content.ListingCache | None = None
+             ) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
-    error (a live preview keeps showing the last good site)."""
+    error (a live preview keeps showing the last good site); a preview also
+    keeps its ``cache`` of parsed listings from one rebuild to the next."""
     clock = Stopwatch()
-    corpus = read_corpus(Path(folder), clock)
+    corpus = read_corpus(Path(folder), clock, cache)
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):

@@ -138,7 +138,8 @@ def _publish(result, built: Path, site: Path, strict: bool) -> int:
             say("survey: the content cannot be read; nothing was built", err=True)
         reason = result.reason
         if strict and corpus is not None and corpus.problems:
-            reason = f"--strict: {count(len(corpus.problems), 'problem', 'problems')} in the content, above"
+            problems = count(len(corpus.problems), "problem", "problems")
+            reason = f"--strict: {problems} in the content, above"
         say(f"survey: the build failed ({reason}); {site} is left as it was", err=True)
         return 1
     return 0

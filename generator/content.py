@@ -26,6 +26,27 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+class ListingCache:
+    """Parsed listings kept between the rebuilds of one preview session: a
+    listing is parsed again only when its file changed."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, parse.ParsedListing] = {}
+
+    def read(self, path: Path, year: int) -> parse.ParsedListing:
+        try:
+            info = path.stat()
+        except OSError:
+            return read_listing(path, year)
+        key = (str(path), info.st_mtime_ns, info.st_size, info.st_ino, year)
+        if key not in self.parsed:
+            self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
+            self.parsed[key] = read_listing(path, year)
+        found = self.parsed[key]
+        return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
+                                   date=found.date)
+
+
 @dataclass(frozen=True)
 class Sources:
     """Everything in the content folder, read and parsed, nothing combined yet."""
@@ -40,13 +61,13 @@ class Sources:
     problems: tuple[Problem, ...]
 
 
-def read_sources(content: Path) -> Sources:
+def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
     """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
     problems: list[Problem] = []
     survey = _read_survey(content / "survey.yml", problems)
     described = _described_listings(content, problems)
-    listings = _read_listings(content, described, problems)
+    listings = _read_listings(content, described, problems, cache or ListingCache())
     taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
         read_yaml(content / "themes.yml", taxonomy_path), taxonomy_path)
@@ -122,7 +143,8 @@ def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dic
     return described
 
 
-def _read_listings(content: Path, described: dict, problems: list[Problem]) -> list[Listing]:
+def _read_listings(content: Path, described: dict, problems: list[Problem],
+                   cache: ListingCache) -> list[Listing]:
     folder = content / "listings"
     names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
@@ -130,7 +152,8 @@ def _read_listings(content: Path, described: dict, problems: list[Problem]) -> l
         if name not in names:
             problems.append(Problem(catalogue, described[name]["line"],
                                     f"listing file {shown(folder / name)} not found"))
-    listings = [_read_described(folder / name, described.get(name), problems) for name in names]
+    listings = [_read_described(folder / name, described.get(name), problems, cache)
+                for name in names]
     return [listing for listing in listings if listing is not None]
 
 
@@ -157,7 +180,8 @@ def _safe_name(name: str) -> bool:
     return name.isascii() and name.replace(".", "").replace("_", "").replace("-", "").isalnum()
 
 
-def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> Listing | None:
+def _read_described(path: Path, info: dict | None, problems: list[Problem],
+                    cache: ListingCache) -> Listing | None:
     """The listing in a file, or None when there is none to publish (the
     problems say why)."""
     name = path.name
@@ -174,7 +198,7 @@ def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> L
         problems.append(Problem(shown(path), None, "not described in listings.yml; "
                                 "add its title and year there", WARNING))
         return None
-    parsed = read_listing(path, info["year"])
+    parsed = cache.read(path, info["year"])
     problems.extend(parsed.problems)
     if not parsed.entries:
         return None
