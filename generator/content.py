@@ -6,12 +6,13 @@ the way is collected rather than raised, so one bad file costs only itself.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import merge, metadata, parse, summaries, themes
+from . import parse, themes
 from .errors import WARNING, ContentError, Problem
-from .model import Corpus, Listing, Metadata, Paper
+from .model import Listing, Taxonomy, TextFile
 from .yamlfile import read_yaml
 
 LISTING_SUFFIXES = (".txt",)
@@ -25,51 +26,97 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def read_content(content: Path) -> Corpus:
+class ListingCache:
+    """Parsed listings kept between the rebuilds of one preview session: a
+    listing is parsed again only when its file changed."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, parse.ParsedListing] = {}
+
+    def read(self, path: Path, year: int) -> parse.ParsedListing:
+        try:
+            info = path.stat()
+        except OSError:
+            return read_listing(path, year)
+        key = (str(path), info.st_mtime_ns, info.st_size, info.st_ino, year)
+        if key not in self.parsed:
+            self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
+            self.parsed[key] = read_listing(path, year)
+        found = self.parsed[key]
+        return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
+                                   date=found.date)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything in the content folder, read and parsed, nothing combined yet."""
+
+    title: str
+    description: str
+    listings: tuple[Listing, ...]
+    listing_paths: Mapping[str, str]  # listing file name -> the path messages show
+    taxonomy: Taxonomy
+    taxonomy_path: str
+    summaries: tuple[TextFile, ...]
+    problems: tuple[Problem, ...]
+    metadata: object = None  # content/metadata.yml as parsed YAML; None when absent
+    metadata_path: str = "metadata.yml"  # as messages show it
+
+
+def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
+    """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
     problems: list[Problem] = []
     survey = _read_survey(content / "survey.yml", problems)
     described = _described_listings(content, problems)
-    listings = _read_listings(content, described, problems)
-    paths = {l.file: shown(content / "listings" / l.file) for l in listings}
-    entries = [e for l in listings for e in l.entries]
-    papers, conflicts = merge.merge(entries, paths)
-    problems += conflicts
-    # Before themes and summaries: an arXiv id shared by two records joins two papers.
-    papers, records = _curate_metadata(content / "metadata.yml", papers, problems)
-    taxonomy_path = content / "themes.yml"
+    listings = _read_listings(content, described, problems, cache or ListingCache())
+    taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
-        read_yaml(taxonomy_path, shown(taxonomy_path)), shown(taxonomy_path))
+        read_yaml(content / "themes.yml", taxonomy_path), taxonomy_path)
     problems += theme_problems
-    problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
-    papers = themes.assign(papers, taxonomy)
-    curated, summary_problems = summaries.read_summaries(
-        content / "summaries", shown, papers, taxonomy,
-        records=records, records_file=shown(content / "metadata.yml"))
-    problems += summary_problems
-    papers = summaries.apply(papers, curated)
-    return Corpus(
+    summary_files = _read_summary_files(content / "summaries", problems)
+    metadata_path = shown(content / "metadata.yml")
+    return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
-        listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
-        problems=tuple(problems), summaries=curated, metadata=records)
+        listings=tuple(listings),
+        listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
+        taxonomy=taxonomy, taxonomy_path=taxonomy_path,
+        summaries=tuple(summary_files), metadata_path=metadata_path,
+        metadata=_read_metadata_file(content / "metadata.yml", problems), problems=tuple(problems))
 
 
-def _curate_metadata(path: Path, papers: list[Paper], problems: list[Problem]
-                     ) -> tuple[list[Paper], dict[str, Metadata]]:
-    """The papers with content/metadata.yml applied, and the records by paper
-    id; a file that cannot be read costs only itself."""
+def _read_metadata_file(path: Path, problems: list[Problem]) -> object:
+    """content/metadata.yml parsed, if there is one; a file that cannot be
+    read costs only its records."""
     if not path.exists():
-        return papers, {}
+        return None
     try:
-        data = read_yaml(path, shown(path))
+        return read_yaml(path, shown(path))
     except ContentError as err:
         problems += [replace(p, message=p.message + "; no metadata record was used")
                      for p in err.problems]
-        return papers, {}
-    papers, records, found = metadata.curate(data, shown(path), papers)
-    problems += found
-    return papers, records
+        return None
+
+
+def _read_summary_files(folder: Path, problems: list[Problem]) -> list[TextFile]:
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix != ".md":
+            problems.append(Problem(shown(path), None, "not a summary (summaries end in .md); "
+                                    "ignored", WARNING))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(shown(path), None, f"not UTF-8 text ({err.reason})"))
+            continue
+        files.append(TextFile(shown(path), path.stem, text))
+    return files
 
 
 def _read_survey(path: Path, problems: list[Problem]) -> dict:
@@ -113,7 +160,8 @@ def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dic
     return described
 
 
-def _read_listings(content: Path, described: dict, problems: list[Problem]) -> list[Listing]:
+def _read_listings(content: Path, described: dict, problems: list[Problem],
+                   cache: ListingCache) -> list[Listing]:
     folder = content / "listings"
     names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
@@ -121,7 +169,8 @@ def _read_listings(content: Path, described: dict, problems: list[Problem]) -> l
         if name not in names:
             problems.append(Problem(catalogue, described[name]["line"],
                                     f"listing file {shown(folder / name)} not found"))
-    listings = [_read_described(folder / name, described.get(name), problems) for name in names]
+    listings = [_read_described(folder / name, described.get(name), problems, cache)
+                for name in names]
     return [listing for listing in listings if listing is not None]
 
 
@@ -148,7 +197,8 @@ def _safe_name(name: str) -> bool:
     return name.isascii() and name.replace(".", "").replace("_", "").replace("-", "").isalnum()
 
 
-def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> Listing | None:
+def _read_described(path: Path, info: dict | None, problems: list[Problem],
+                    cache: ListingCache) -> Listing | None:
     """The listing in a file, or None when there is none to publish (the
     problems say why)."""
     name = path.name
@@ -165,7 +215,7 @@ def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> L
         problems.append(Problem(shown(path), None, "not described in listings.yml; "
                                 "add its title and year there", WARNING))
         return None
-    parsed = read_listing(path, info["year"])
+    parsed = cache.read(path, info["year"])
     problems.extend(parsed.problems)
     if not parsed.entries:
         return None
@@ -187,9 +237,3 @@ def read_listing(path: Path, year: int) -> parse.ParsedListing:
     parsed = parse.parse_listing(text, shown(path), year)
     parsed.problems[:0] = problems
     return parsed
-
-
-def _unknown_overrides(taxonomy, papers, path) -> list[Problem]:
-    ids = {p.id for p in papers}
-    return [Problem(path, o.line, f"override names unknown paper id {o.paper!r}")
-            for o in taxonomy.overrides if o.paper not in ids]

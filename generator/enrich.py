@@ -35,7 +35,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import read_content, shown
+from .build import read_corpus
+from .content import shown
 from .errors import ContentError
 from .merge import title_key
 from .metadata import FIELDS, arxiv_id, read_records, sort_key
@@ -151,7 +152,7 @@ class Client:
         return body
 
     def _retry_after(self, header: str | None, attempt: int, service: str) -> float:
-        wait = retry_after(header, datetime.datetime.now(datetime.timezone.utc))
+        wait = retry_after(header, datetime.datetime.now(datetime.UTC))
         if wait is None:
             return self.settings.backoff * 2 ** attempt
         if wait > self.settings.longest_wait:
@@ -171,7 +172,7 @@ def retry_after(header: str | None, now: datetime.datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
+        when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -324,7 +325,7 @@ def _escape(char: str) -> str:
 
 def format_record(record: Mapping) -> str:
     """One record as the file keeps it: fields in a fixed order, one per line."""
-    lines = []
+    lines: list[str] = []
     for name in FIELDS:
         value = record.get(name)
         if value in (None, (), []):
@@ -344,7 +345,7 @@ def insert_record(text: str, title: str, block: str, path: str = "metadata.yml")
     if not text.strip():
         return HEADER + block
     data = load_yaml(text, path)  # the run checked that it reads as a list
-    starts = [item.line for item in data or [] if isinstance(item, dict)
+    starts = [getattr(item, "line", 0) for item in data or [] if isinstance(item, dict)
               and isinstance(item.get("title"), str) and sort_key(item["title"]) > sort_key(title)]
     lines = text.splitlines(keepends=True)
     if not starts:
@@ -393,7 +394,7 @@ def run(content: Path, settings: Settings, client: Client, report: Report, dry_r
         out: Callable[[str], None] = print) -> Report:
     """Ask about each paper without a record; write (or, dry, show) each found record.
     Raises Offline when the network cannot be reached; ``report`` says what was done."""
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     path = content / "metadata.yml"
     papers = [p for p in corpus.papers if p.id not in corpus.metadata][:limit]
     for paper in papers:
@@ -410,7 +411,8 @@ def _ask(paper: Paper, client: Client, settings: Settings, report: Report,
         if service in report.given_up:
             continue
         try:
-            match, close = verdict(paper.title, read(client.get(service, make_url(settings, paper.title), accept)))
+            body = client.get(service, make_url(settings, paper.title), accept)
+            match, close = verdict(paper.title, read(body))
         except Unreadable as err:
             report.unreadable += 1
             report.say(f"unreadable: {service} for {paper.title!r}: {err}", out)
@@ -473,43 +475,55 @@ def summary(report: Report, dry_run: bool) -> str:
 
 # The command ------------------------------------------------------------------
 
+Say = Callable[..., None]  # the command line's printer: say(text) or say(text, err=True)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", default="content", help="content folder (default: content)")
-    parser.add_argument("--contact", help="the e-mail address the services may write to "
-                        "(default: 'contact' in survey.yml)")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
-    parser.add_argument("--limit", type=int, help="ask about at most this many papers")
-    parser.add_argument("--openalex", default=OPENALEX, help=f"OpenAlex API (default: {OPENALEX})")
-    parser.add_argument("--arxiv", default=ARXIV, help=f"arXiv API query URL (default: {ARXIV})")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
+    add = parser.add_argument
+    add("--content", default="content", help="content folder (default: content)")
+    add("--contact", help="the e-mail address the services may write to "
+        "(default: 'contact' in survey.yml)")
+    add("--dry-run", action="store_true", help="show what would be added; write nothing")
+    add("--limit", type=int, help="ask about at most this many papers")
+    add("--openalex", default=OPENALEX, help=f"OpenAlex API (default: {OPENALEX})")
+    add("--arxiv", default=ARXIV, help=f"arXiv API query URL (default: {ARXIV})")
+    add("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
 
 
-def command(args: argparse.Namespace) -> int:
+def command(args: argparse.Namespace, say: Say) -> int:
+    """`survey enrich`; ``say`` prints a line (the command line's, which
+    shows control characters in data escaped)."""
     content = Path(args.content)
     contact = contact_address(args.contact, content)
     if not contact or not CONTACT_RE.fullmatch(contact):
-        return _fail("no contact address: add 'contact: you@example.org' to "
+        return _fail(say, "no contact address: add 'contact: you@example.org' to "
                      f"{shown(content / 'survey.yml')}, or pass --contact (the services "
                      "ask who is calling, to write before they block)")
     unreadable = _unreadable_metadata(content)
     if unreadable:
-        return _fail(f"{unreadable}\nsurvey enrich: fix {shown(content / 'metadata.yml')} first "
-                     "(survey check shows its problems); nothing was asked")
+        return _fail(say, f"{unreadable}\nsurvey enrich: fix {shown(content / 'metadata.yml')} "
+                     "first (survey check shows its problems); nothing was asked")
     settings = Settings(contact=contact, openalex=args.openalex, arxiv=args.arxiv,
                         api_key=os.environ.get("OPENALEX_API_KEY") or None, timeout=args.timeout)
-    return _run(content, settings, Client(settings), args.dry_run, args.limit)
+    return run_command(content, settings, Client(settings), args.dry_run, args.limit, say)
 
 
-def _run(content: Path, settings: Settings, client: Client, dry_run: bool, limit: int | None) -> int:
+def run_command(content: Path, settings: Settings, client: Client, dry_run: bool,
+                limit: int | None, say: Say) -> int:
     report = Report()
     try:
-        run(content, settings, client, report, dry_run, limit, out=lambda line: print(line, flush=True))
+        run(content, settings, client, report, dry_run, limit, out=lambda line: _now(say, line))
     except Offline as err:
         done = (f"the {report.added} records added before are kept; run again to go on"
                 if report.added and not dry_run else "nothing was changed")
-        return _fail(f"cannot reach {err}: is this machine offline? Stopped; {done}")
-    print(summary(report, dry_run))
+        return _fail(say, f"cannot reach {err}: is this machine offline? Stopped; {done}")
+    say(summary(report, dry_run))
     return 0
+
+
+def _now(say: Say, line: str) -> None:
+    say(line)
+    sys.stdout.flush()  # a long run shows its progress, even through a pipe
 
 
 def _unreadable_metadata(content: Path) -> str | None:
@@ -525,6 +539,6 @@ def _unreadable_metadata(content: Path) -> str | None:
         f"{shown(path)}: expected a list of records"
 
 
-def _fail(message: str) -> int:
-    print(f"survey enrich: {message}", file=sys.stderr)
+def _fail(say: Say, message: str) -> int:
+    say(f"survey enrich: {message}", err=True)
     return 2

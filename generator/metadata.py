@@ -23,10 +23,11 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .errors import WARNING, Problem
 from .merge import find_paper, title_key
-from .model import Corpus, Metadata, MetadataSource, Paper, Summary
+from .model import Corpus, Listing, Metadata, MetadataSource, Paper, Summary
 
 FACTS = ("arxiv", "doi", "authors", "date", "venue", "code", "project")
 FIELDS = ("title", *FACTS, "source", "url", "also", "retrieved")
@@ -95,9 +96,9 @@ def read_records(data, path: str, papers: Sequence[Paper]) -> tuple[list[Metadat
                             "'- title: \"...\"'; file ignored")]
     records: list[Metadata] = []
     for item in data:
-        record = _read_record(_Record(item, path, problems), papers) \
-            if isinstance(item, dict) else _not_a_record(item, path, problems)
-        if record is not None:
+        if not isinstance(item, dict):
+            _not_a_record(item, path, problems)
+        elif record := _read_record(_Record(item, path, problems), papers):
             records.append(record)
     problems += _unsorted(records, path)
     return _unique(records, papers, path, problems), problems
@@ -120,7 +121,8 @@ def _read_record(record: _Record, papers: Sequence[Paper]) -> Metadata | None:
             record.problems.append(Problem(record.path, record.line, _missing(key)))
     paper = _paper(record, papers)
     source = _source(record)
-    facts = {key: _FACT_READERS[key](record, key) for key in FACTS if key in record.data}
+    facts: dict[str, Any] = {key: _FACT_READERS[key](record, key) for key in FACTS
+                             if key in record.data}
     if "date" in facts:
         facts["date"] = _not_after_retrieved(record, facts["date"], source)
     if paper is None or source is None:
@@ -151,7 +153,8 @@ def _paper(record: _Record, papers: Sequence[Paper]) -> Paper | None:
     if title is None or title == "":
         return None
     if not isinstance(title, str):
-        record.bad("title", f"'title' must be text: put it in double quotes (title: \"{record.written('title')}\")")
+        record.bad("title", "'title' must be text: put it in double quotes "
+                            f"(title: \"{record.written('title')}\")")
         return None
     found = next((p for p in papers if p.key == title_key(title)), None)
     if found is None:
@@ -166,12 +169,14 @@ def _source(record: _Record) -> MetadataSource | None:
     if service not in (None, "") and not isinstance(service, str):
         record.bad("source", "'source' must be text: the service's short name, or 'manual'")
     if url not in (None, "") and not _web_link(url):
-        record.bad("url", f"'url' must be the http(s) address the record was read from, not {_short(url)}")
+        record.bad("url", "'url' must be the http(s) address the record was read from, "
+                          f"not {_short(url)}")
     also = _links(record, "also")
     retrieved = _date(record, "retrieved") if "retrieved" in record.data else None
     if not (isinstance(service, str) and service and _web_link(url)):
         return None
-    return MetadataSource(service=service.strip(), url=url.strip(), retrieved=retrieved, also=also)
+    return MetadataSource(service=service.strip(), url=str(url).strip(), retrieved=retrieved,
+                          also=also)
 
 
 def _web_link(value) -> bool:
@@ -205,7 +210,8 @@ def _links(record: _Record, key: str) -> tuple[str, ...]:
         return ()
     value = [value] if isinstance(value, str) else value
     if not isinstance(value, list) or not all(_web_link(v) for v in value):
-        record.bad(key, f"'{key}' must be a list of http(s) URLs ({key}: [https://..., ...]); ignored")
+        record.bad(key, f"'{key}' must be a list of http(s) URLs ({key}: [https://..., ...]); "
+                        "ignored")
         return ()
     return tuple(v.strip() for v in value)
 
@@ -246,7 +252,8 @@ def _doi(record: _Record, key: str) -> str | None:
     if _DOI.fullmatch(text):
         return text
     bare = _DOI_PREFIX.sub("", text)
-    hint = f"write it as \"{bare}\"" if _DOI.fullmatch(bare) else "a DOI looks like \"10.1000/xyz123\""
+    hint = (f"write it as \"{bare}\"" if _DOI.fullmatch(bare)
+            else "a DOI looks like \"10.1000/xyz123\"")
     record.bad(key, f"malformed DOI {_short(value)}: {hint}; ignored")
     return None
 
@@ -254,7 +261,8 @@ def _doi(record: _Record, key: str) -> str | None:
 def _date(record: _Record, key: str) -> datetime.date | None:
     value = record.data.get(key)
     if isinstance(value, datetime.datetime):
-        record.bad(key, f"'{key}' takes a day, not a time: write {key}: {value.date().isoformat()}; ignored")
+        record.bad(key, f"'{key}' takes a day, not a time: write {key}: "
+                        f"{value.date().isoformat()}; ignored")
         return None
     if isinstance(value, datetime.date):
         if value.year < 1900:
@@ -288,7 +296,7 @@ def sort_key(title: str) -> tuple[str, str]:
 
 
 def _unsorted(records: list[Metadata], path: str) -> list[Problem]:
-    for before, after in zip(records, records[1:]):
+    for before, after in zip(records, records[1:], strict=False):
         if sort_key(after.title) < sort_key(before.title):
             return [Problem(path, after.line, f"records are kept sorted by title: {after.title!r} "
                             f"belongs before {before.title!r} (line {before.line}); "
@@ -338,19 +346,32 @@ def join(first: Paper, other: Paper) -> Paper:
         sources=first.sources + other.sources,
         author_count=first.author_count if first.author_count is not None else other.author_count,
         organization=first.organization or other.organization, date=first.date or other.date,
-        upvotes=max(votes) if votes else None, links=tuple(dict.fromkeys(first.links + other.links)))
+        upvotes=max(votes) if votes else None,
+        links=tuple(dict.fromkeys(first.links + other.links)))
 
 
 # Applying the records ---------------------------------------------------------
 
-def curate(data, path: str, papers: Sequence[Paper]
-           ) -> tuple[list[Paper], dict[str, Metadata], list[Problem]]:
+@dataclass(frozen=True)
+class Curated:
+    """The merged corpus with the metadata file applied."""
+
+    listings: tuple[Listing, ...]  # each entry carrying the id of the paper it now shows
+    papers: list[Paper]
+    records: dict[str, Metadata]  # by paper id
+    problems: list[Problem]
+
+
+def curate(data, path: str, listings: Sequence[Listing], papers: Sequence[Paper]) -> Curated:
     """The papers with their records applied (joined by arXiv id first), the
-    records by paper id, and every problem found."""
+    listings' entries pointing at the papers they now show, the records by
+    paper id, and every problem found. ``data`` is the file's parsed YAML."""
     records, problems = read_records(data, path, papers)
     joined, owner = same_paper(papers, records)
     by_paper = _by_paper(records, owner, {p.key for p in joined}, path, problems)
-    return [apply(p, by_paper.get(p.id)) for p in joined], by_paper, problems
+    relabelled = tuple(replace(l, entries=tuple(replace(e, paper_id=owner[title_key(e.title)])
+                                                for e in l.entries)) for l in listings)
+    return Curated(relabelled, [apply(p, by_paper.get(p.id)) for p in joined], by_paper, problems)
 
 
 def _by_paper(records: Sequence[Metadata], owner: Mapping[str, str], kept: set[str], path: str,
@@ -372,7 +393,8 @@ def _second_record(first: Metadata, other: Metadata, path: str) -> list[Problem]
         return []
     return [Problem(path, other.line, f"{other.title!r} has the arXiv id {other.arxiv} of "
                     f"{first.title!r} (line {first.line}), so the two are one paper, but the "
-                    f"records differ on {', '.join(differ)}; the record at line {first.line} is used", WARNING)]
+                    f"records differ on {', '.join(differ)}; the record at line {first.line} "
+                    "is used", WARNING)]
 
 
 def notes(corpus: Corpus, path: str) -> list[str]:
@@ -393,7 +415,8 @@ def notes(corpus: Corpus, path: str) -> list[str]:
 
 
 def _as_listed(paper: Paper, listed: Sequence) -> Paper:
-    """The paper with the date and author count its listings give (the first known, as merging keeps)."""
+    """The paper with the date and author count its listings give (the first
+    known, as merging keeps them)."""
     date = next((e.date for e in listed if e.date), None)
     count = next((e.author_count for e in listed if e.author_count is not None), None)
     return replace(paper, date=date, author_count=count)
@@ -423,7 +446,8 @@ def apply(paper: Paper, record: Metadata | None) -> Paper:
 
 # Summaries and records --------------------------------------------------------
 
-def summary_conflicts(summary: Summary, record: Metadata | None, path: str) -> list[tuple[str, str]]:
+def summary_conflicts(summary: Summary, record: Metadata | None, path: str
+                      ) -> list[tuple[str, str]]:
     """A summary's bibliographic fields that a record contradicts, each as
     (field, message). The record is the source of truth; a summary may
     repeat its facts, or give one the record lacks."""
@@ -432,11 +456,15 @@ def summary_conflicts(summary: Summary, record: Metadata | None, path: str) -> l
     pairs = {"arxiv": (summary.arxiv and arxiv_id(summary.arxiv), record.arxiv),
              "authors": (summary.authors, record.author_names),
              "venue": (summary.venue, record.venue),
-             "code": (summary.code and summary.code.rstrip("/"), record.code and record.code.rstrip("/"))}
+             "code": (_link(summary.code), _link(record.code))}
     return [(key, f"'{key}' here ({_shown(getattr(summary, key))}) disagrees with the paper's "
                   f"metadata record at {path}:{record.line} ({_shown(theirs)}); the metadata file "
                   f"is the source of truth: remove '{key}' here, or correct the record")
             for key, (ours, theirs) in pairs.items() if ours and theirs and ours != theirs]
+
+
+def _link(url: str | None) -> str | None:
+    return url.rstrip("/") if url else None
 
 
 def _shown(value) -> str:

@@ -10,9 +10,8 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import nh3
@@ -21,7 +20,7 @@ from markdown_it import MarkdownIt
 from .errors import WARNING, ContentError, Problem
 from .merge import find_paper
 from .metadata import arxiv_id, malformed_arxiv, summary_conflicts
-from .model import Metadata, Paper, Summary, Taxonomy
+from .model import Metadata, Paper, Summary, Taxonomy, TextFile
 from .text import teaser
 from .yamlfile import load_yaml
 
@@ -100,7 +99,8 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy,
     summary = Summary(path, paper.id, contributors, html, first, key_points, *themes,
                       authors=authors, **facts)
     conflicts = summary_conflicts(summary, (records or {}).get(paper.id), records_file)
-    return summary, [Problem(path, 1 + meta.key_lines.get(k, 0), m) for k, m in conflicts]
+    lines = getattr(meta, "key_lines", {})
+    return summary, [Problem(path, 1 + lines.get(k, 0), m) for k, m in conflicts]
 
 
 def _shift_yaml_lines(problems: list[Problem]) -> list[Problem]:
@@ -275,32 +275,19 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
     return result
 
 
-def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy,
+def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy,
                    records: Mapping[str, Metadata] | None = None, records_file: str = ""):
-    """All summaries in ``folder``, by paper id, and the problems found;
+    """The summaries in these files, by paper id, and the problems found;
     ``records`` are the metadata records by paper id, read from ``records_file``."""
     summaries: dict[str, Summary] = {}
     candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return summaries, problems
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        name = shown(path)
-        if path.suffix != ".md":
-            problems.append(Problem(name, None, "not a summary (summaries end in .md); ignored",
-                                    WARNING))
-            continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(name, None, f"not UTF-8 text ({err.reason})"))
-            continue
-        summary, found = read_summary(text, name, papers, taxonomy, records, records_file)
+    for file in files:
+        summary, found = read_summary(file.text, file.path, list(papers), taxonomy, records,
+                                      records_file)
         problems += found
         if summary is not None:
-            candidates.setdefault(summary.paper_id, []).append((path.stem, summary))
+            candidates.setdefault(summary.paper_id, []).append((file.stem, summary))
     for paper_id, found in candidates.items():
         # The file named after the paper is the one the site's edit link opens.
         found.sort(key=lambda item: item[0] != paper_id)

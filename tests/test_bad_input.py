@@ -1,6 +1,7 @@
 """Listings that go wrong: each gets its exact message, the build goes on with
 everything else, and no entry is lost: every entry read is in the site, and
 what is not read is named in a message."""
+from runner import survey
 import json
 import os
 import shutil
@@ -81,12 +82,6 @@ SUMMARY = ("10 listings read, 18 entries, 17 papers, 0 cross-listed, 2 themes, "
            "23 problems (15 errors)")
 
 
-def survey(*args, cwd):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
-
-
 def project(folder: Path, content: Path) -> Path:
     """A project to build: the site's configuration and theme, and ``content``."""
     shutil.copy(ROOT / "mkdocs.yml", folder)
@@ -163,8 +158,9 @@ def test_strict_fails_on_any_problem_without_a_traceback(bad):
     run = survey("build", "--strict", cwd=bad["root"])
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert run.stderr.splitlines()[-1] == "survey: --strict: 23 problems in the content (above)"
-    assert run.stdout == f"{SUMMARY}; site written to site\n"
+    assert run.stderr.splitlines()[-1] == ("survey: the build failed (--strict: 23 problems in the "
+                                           "content, above); site is left as it was")
+    assert run.stdout == f"{SUMMARY}; no site written\n"  # the last site stays
 
 
 def test_check_exits_1_on_errors(bad):

@@ -11,10 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from generator import enrich
-from generator.content import read_content
+from generator.build import read_corpus
 from generator.enrich import Client, Report, Settings, format_record, insert_record, retry_after
 from generator.merge import title_key
 from generator.yamlfile import load_yaml
@@ -53,16 +55,9 @@ def openalex_work(title, wid="W4392000001", doi=None, authors=(), date=None, sou
                             for i, name in enumerate(authors)]}
 
 
-ATOM_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <link href="http://arxiv.org/api/query?search_query%3Dti%3Ax%26id_list%3D%26start%3D0%26max_results%3D5" rel="self" type="application/atom+xml"/>
-  <title type="html">ArXiv Query: search_query=ti:x&amp;id_list=&amp;start=0&amp;max_results=5</title>
-  <id>http://arxiv.org/api/2mVZxYdSRDRDNWvU1vbVb8IyLxQ</id>
-  <updated>2026-11-23T00:00:00-05:00</updated>
-  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{n}</opensearch:totalResults>
-  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
-  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">5</opensearch:itemsPerPage>
-"""
+# Answers as the arXiv API user manual shows them, kept as files (tests/fixtures/replay).
+REPLAY = Path(__file__).parent / "fixtures" / "replay"
+ATOM_HEAD = (REPLAY / "arxiv-feed-head.xml").read_text()
 
 
 def atom_feed(*entries) -> bytes:
@@ -76,36 +71,15 @@ def atom_entry(title, ident, published, authors, doi=None) -> str:
              if doi else "")
     # arXiv wraps long titles over lines: the reader folds the white space.
     wrapped = title.replace(" ", "\n  ", 1)
-    return f"""  <entry>
-    <id>http://arxiv.org/abs/{ident}v2</id>
-    <updated>2024-04-01T10:00:00Z</updated>
-    <published>{published}T17:59:59Z</published>
-    <title>{wrapped}</title>
-    <summary>  An abstract.
-</summary>
-{names}{extra}    <link href="http://arxiv.org/abs/{ident}v2" rel="alternate" type="text/html"/>
-    <link title="pdf" href="http://arxiv.org/pdf/{ident}v2" rel="related" type="application/pdf"/>
-    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
-    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
-  </entry>
-"""
+    return (REPLAY / "arxiv-entry.xml").read_text().format(
+        ident=ident, published=published, wrapped=wrapped, names=names, extra=extra)
 
 
-ARXIV_ERROR = atom_feed("""  <entry>
-    <id>http://arxiv.org/api/errors#incorrect_id_format_for_1234.12345</id>
-    <title>Error</title>
-    <summary>incorrect id format for 1234.12345</summary>
-    <updated>2026-11-23T00:00:00-05:00</updated>
-    <link href="http://arxiv.org/api/errors#incorrect_id_format_for_1234.12345" rel="alternate" type="text/html"/>
-    <author>
-      <name>arXiv api core</name>
-    </author>
-  </entry>
-""")
+ARXIV_ERROR = atom_feed((REPLAY / "arxiv-error-entry.xml").read_text())
 
 EMPTY_OPENALEX, EMPTY_ARXIV = openalex_list(), atom_feed()
-GROK_WORK = openalex_work(GROK, doi="10.48550/arXiv.2403.00001", authors=["A. Lovelace", "C. Babbage"],
-                          date="2024-03-04")
+GROK_WORK = openalex_work(GROK, doi="10.48550/arXiv.2403.00001",
+                          authors=["A. Lovelace", "C. Babbage"], date="2024-03-04")
 GROK_ENTRY = atom_entry(GROK, "2403.00001", "2024-03-02", ["Ada Lovelace", "Charles Babbage"])
 
 
@@ -229,7 +203,7 @@ def test_a_match_becomes_a_record_from_both_services(content, server):
         '  url: "https://openalex.org/W4392000001"\n'
         '  also: ["https://arxiv.org/abs/2403.00001"]\n'
         "  retrieved: 2026-11-23\n")
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.title == GROK)
     assert paper.arxiv == "2403.00001" and paper.metadata.service == "openalex"
 
@@ -237,7 +211,8 @@ def test_a_match_becomes_a_record_from_both_services(content, server):
 def test_the_services_are_asked_politely(content, server):
     server.on("openalex", GROK, ok(openalex_list(GROK_WORK)))
     _, _, clock = go(content, server, limit=2)
-    openalex, arxiv = ([r for r in server.requests if r["service"] == s] for s in ("openalex", "arxiv"))
+    openalex, arxiv = ([r for r in server.requests if r["service"] == s]
+                       for s in ("openalex", "arxiv"))
     assert [r["asked"] for r in openalex] == ["grokking beyond overfitting",
                                                "domain generalization with style mixing"]
     assert openalex[0]["path"] == "/openalex/works"
@@ -246,7 +221,8 @@ def test_the_services_are_asked_politely(content, server):
     assert arxiv[0]["query"] == {"search_query": 'ti:"grokking beyond overfitting"', "start": "0",
                                  "max_results": "5"}
     for request in server.requests:
-        assert request["headers"]["User-Agent"] == "survey-site-enrich/1 (mailto:survey@example.org)"
+        agent = request["headers"]["User-Agent"]
+        assert agent == "survey-site-enrich/1 (mailto:survey@example.org)"
     # Before each service is asked again: OpenAlex half a second after its last
     # request, arXiv three seconds after its own (0.5 of them gone already).
     assert clock.slept == [0.5, 2.5]
@@ -259,7 +235,8 @@ def test_an_api_key_from_the_settings_goes_to_openalex_only(content, server):
 
 def test_a_near_miss_is_listed_for_review_not_written(content, server):
     close = openalex_work("Domain Generalisation with Style Mixing", wid="W2", date="2021-01-01")
-    server.on("openalex", STYLE, ok(openalex_list(close, openalex_work("Unrelated Work", wid="W3"))))
+    unrelated = openalex_work("Unrelated Work", wid="W3")
+    server.on("openalex", STYLE, ok(openalex_list(close, unrelated)))
     report, lines, _ = go(content, server, limit=2)
     assert lines == [
         "not found: 'Grokking Beyond Overfitting'",
@@ -274,15 +251,18 @@ def test_two_works_of_the_same_title_with_different_ids_are_left_to_a_person(con
                                                                    ["Someone Else"]))))
     _, lines, _ = go(content, server, limit=1)
     assert lines == ["near miss: 'Grokking Beyond Overfitting'",
-                     "  arxiv: 'Grokking Beyond Overfitting' https://arxiv.org/abs/2403.00001 (arXiv 2403.00001)",
-                     "  arxiv: 'Grokking Beyond Overfitting' https://arxiv.org/abs/2501.00002 (arXiv 2501.00002)"]
+                     "  arxiv: 'Grokking Beyond Overfitting' https://arxiv.org/abs/2403.00001 "
+                     "(arXiv 2403.00001)",
+                     "  arxiv: 'Grokking Beyond Overfitting' https://arxiv.org/abs/2501.00002 "
+                     "(arXiv 2501.00002)"]
     assert not (content / "metadata.yml").exists()
 
 
 def test_no_result(content, server):
     report, lines, _ = go(content, server)
     assert lines == [f"not found: {t!r}" for t in (GROK, STYLE, FOLDING, SOUPS)]
-    assert enrich.summary(report, False) == "enrich: 0 records added, 0 near misses to review, 4 not found"
+    assert enrich.summary(report, False) == (
+        "enrich: 0 records added, 0 near misses to review, 4 not found")
 
 
 def test_a_429_is_retried_after_the_time_it_asks(content, server):
@@ -296,7 +276,8 @@ def test_a_429_is_retried_after_the_time_it_asks(content, server):
 def test_a_retry_after_too_long_leaves_the_service_for_the_next_run(content, server):
     server.on("openalex", GROK, (429, {"Retry-After": "86400"}, b"", 0))
     report, lines, _ = go(content, server, limit=2)
-    assert lines[0] == "given up: openalex: asks to wait 86400 seconds (Retry-After); left for the next run"
+    assert lines[0] == ("given up: openalex: asks to wait 86400 seconds (Retry-After); "
+                        "left for the next run")
     assert [r["service"] for r in server.requests] == ["openalex", "arxiv", "arxiv"]
 
 
@@ -337,14 +318,16 @@ def test_a_timeout(content, server):
      "unreadable: arxiv for 'Grokking Beyond Overfitting': not an Atom feed (syntax error: line 1, "
      "column 0)"),
     ("arxiv", ok(b"<rss><channel/></rss>"),
-     "unreadable: arxiv for 'Grokking Beyond Overfitting': not an Atom feed (the document is a <rss>)"),
+     "unreadable: arxiv for 'Grokking Beyond Overfitting': not an Atom feed (the document is "
+     "a <rss>)"),
     ("arxiv", ok(atom_feed(atom_entry(GROK, "2403.00001", "2024-13-45", ["Ada Lovelace"]))),
      "unreadable: arxiv for 'Grokking Beyond Overfitting': an entry not in the documented form "
      "(month must be in 1..12)"),
     ("openalex", ok(openalex_list(openalex_work(GROK, date="2024-02-30"))),
      "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
      "(ValueError: day is out of range for month)"),
-    ("openalex", ok(b'{"results": [{"id": "https://openalex.org/W1", "title": "x", "authorships": [7]}]}'),
+    ("openalex", ok(b'{"results": [{"id": "https://openalex.org/W1", "title": "x", '
+                    b'"authorships": [7]}]}'),
      "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
      "(AttributeError: 'int' object has no attribute 'get')"),
     ("arxiv", ok(ARXIV_ERROR),
@@ -361,7 +344,8 @@ def test_a_malformed_body_costs_only_that_answer(content, server, service, answe
 
 
 def test_an_interrupted_run_resumes_where_it_stopped(content, server):
-    server.on("openalex", SOUPS, ok(openalex_list(openalex_work(SOUPS, wid="W9", date="2023-06-01"))))
+    soups = openalex_work(SOUPS, wid="W9", date="2023-06-01")
+    server.on("openalex", SOUPS, ok(openalex_list(soups)))
     settings, clock, client = setup(server)
     lines = []
 
@@ -384,7 +368,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(content, server):
     assert text.startswith(enrich.HEADER) and text.endswith(first[len(enrich.HEADER):])
     titles = [r["title"] for r in load_yaml(text, "m")]
     assert titles == [GROK, SOUPS]  # in title order
-    assert read_content(content).problems == ()
+    assert read_corpus(content).problems == ()
 
 
 def test_dry_run_shows_the_records_and_writes_nothing(content, server):
@@ -415,10 +399,12 @@ def test_offline_says_so_and_changes_nothing(content, capsys):
     base = f"http://127.0.0.1:{closed_port()}"
     settings = Settings(contact="survey@example.org", openalex=base, arxiv=base, backoff=0.0)
     before = sorted(p.name for p in content.iterdir())
-    code = enrich._run(content, settings, Client(settings), dry_run=False, limit=None)
+    from generator.cli import say
+    code = enrich.run_command(content, settings, Client(settings), False, None, say)
     err = capsys.readouterr().err
     assert code == 2
-    assert err == (f"survey enrich: cannot reach 127.0.0.1:{base.rsplit(':', 1)[1]}: cannot connect "
+    port = base.rsplit(":", 1)[1]
+    assert err == (f"survey enrich: cannot reach 127.0.0.1:{port}: cannot connect "
                    "(Connection refused): is this machine offline? Stopped; nothing was changed\n")
     assert sorted(p.name for p in content.iterdir()) == before
 
@@ -444,7 +430,7 @@ def test_a_metadata_file_that_does_not_read_stops_the_run_before_asking(content,
 # The pieces ----------------------------------------------------------------------
 
 def test_retry_after_takes_seconds_or_a_date():
-    now = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
     assert retry_after("120", now) == 120.0
     assert retry_after("Mon, 23 Nov 2026 12:01:30 GMT", now) == 90.0
     assert retry_after("Mon, 23 Nov 2026 11:00:00 GMT", now) == 0.0
@@ -453,7 +439,8 @@ def test_retry_after_takes_seconds_or_a_date():
 
 def test_a_record_goes_in_title_order_and_every_other_byte_stays():
     text = ("# header\n\n- title: \"Alpha\"\n  source: manual\n  url: https://a.example\n"
-            "# about Zeta\n- title: \"Zeta\"  # a comment\n  source: manual\n  url: https://z.example\n")
+            "# about Zeta\n- title: \"Zeta\"  # a comment\n  source: manual\n"
+            "  url: https://z.example\n")
     block = '- title: "Mu"\n  source: "manual"\n  url: "https://m.example"\n'
     out = insert_record(text, "Mu", block)
     assert out == text.replace("# about Zeta\n", block + "# about Zeta\n")
@@ -461,7 +448,8 @@ def test_a_record_goes_in_title_order_and_every_other_byte_stays():
     assert insert_record("", "Mu", block) == enrich.HEADER + block
 
 
-names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(str.strip)
+names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1,
+                max_size=30).filter(str.strip)
 
 
 @hsettings(max_examples=200, deadline=None)
@@ -479,3 +467,13 @@ def test_an_oversized_answer_is_not_read_whole(content, server, monkeypatch):
     _, lines, _ = go(content, server, limit=1)
     assert lines[0] == ("unreadable: openalex for 'Grokking Beyond Overfitting': an answer larger "
                         "than 100 bytes")
+
+
+def test_what_a_service_says_reaches_the_terminal_escaped(content, server, capsys):
+    from generator.cli import say
+    sneaky = "Grokking Beyond Overfitting\x1b]0;owned\x07"
+    server.on("openalex", GROK, ok(openalex_list(openalex_work(sneaky, wid="W5"))))
+    settings, _, client = setup(server)
+    assert enrich.run_command(content, settings, client, True, 1, say) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "'Grokking Beyond Overfitting\\x1b]0;owned\\x07'" in out

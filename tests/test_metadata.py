@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator import metadata
-from generator.content import read_content
-from generator.merge import merge
+from generator.build import read_corpus
+from generator.merge import merge_listings
 from generator.metadata import arxiv_id, read_records
-from generator.model import Entry, SourceLine
+from generator.model import Entry, Listing, SourceLine
 from generator.render import render
 from generator.yamlfile import load_yaml
 
@@ -24,7 +24,7 @@ SOURCE = "  source: arxiv\n  url: https://arxiv.org/abs/2401.00001\n"
 
 @pytest.fixture(scope="module")
 def papers():
-    return list(read_content(SMALL).papers)
+    return list(read_corpus(SMALL).papers)
 
 
 def check(papers, text, path="metadata.yml"):
@@ -38,13 +38,16 @@ def record(fields: str, title: str = GROK, source: str = SOURCE) -> str:
 
 def test_a_valid_record(papers):
     records, problems = check(papers, record(
-        '  arxiv: "2401.00001v2"\n  doi: 10.1000/xyz\n  authors: [Ada Lovelace, "Charles  Babbage"]\n'
+        '  arxiv: "2401.00001v2"\n  doi: 10.1000/xyz\n'
+        '  authors: [Ada Lovelace, "Charles  Babbage"]\n'
         "  date: 2024-01-02\n  venue: ICLR  2024\n  code: https://github.com/x/y\n"
-        "  project: https://x.github.io/\n", source=SOURCE + "  also: [https://huggingface.co/papers/2401.00001]\n"
+        "  project: https://x.github.io/\n",
+        source=SOURCE + "  also: [https://huggingface.co/papers/2401.00001]\n"
         "  retrieved: 2026-11-23\n"))
     assert problems == []
     (r,) = records
-    assert (r.title, r.line, r.arxiv, r.doi, r.author_names, r.date, r.venue, r.code, r.project) == (
+    got = (r.title, r.line, r.arxiv, r.doi, r.author_names, r.date, r.venue, r.code, r.project)
+    assert got == (
         GROK, 1, "2401.00001", "10.1000/xyz", ("Ada Lovelace", "Charles Babbage"),
         datetime.date(2024, 1, 2), "ICLR 2024", "https://github.com/x/y", "https://x.github.io/")
     assert r.source == metadata.MetadataSource("arxiv", "https://arxiv.org/abs/2401.00001",
@@ -66,7 +69,8 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "metadata.yml:2: malformed arXiv id '2310.1947': an arXiv id looks like \"2310.19470\" "
      "(or \"cs/0601001\" before April 2007); ignored"),
     (record('  arxiv: "arXiv:2310.19470v2"\n'),
-     "metadata.yml:2: malformed arXiv id 'arXiv:2310.19470v2': write it as \"2310.19470\"; ignored"),
+     "metadata.yml:2: malformed arXiv id 'arXiv:2310.19470v2': write it as \"2310.19470\"; "
+     "ignored"),
     (record('  arxiv: "https://arxiv.org/abs/cs/0601001"\n'),
      "metadata.yml:2: malformed arXiv id 'https://arxiv.org/abs/cs/0601001': write it as "
      "\"cs/0601001\"; ignored"),
@@ -90,7 +94,8 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "metadata.yml:2: 'authors' must be a list of names, in the paper's order "
      "(authors: [\"Ada Lovelace\", \"Charles Babbage\"]); ignored"),
     (record("  doi: https://doi.org/10.1000/xyz\n"),
-     "metadata.yml:2: malformed DOI 'https://doi.org/10.1000/xyz': write it as \"10.1000/xyz\"; ignored"),
+     "metadata.yml:2: malformed DOI 'https://doi.org/10.1000/xyz': write it as \"10.1000/xyz\"; "
+     "ignored"),
     (record("  code: javascript:alert(1)\n"),
      "metadata.yml:2: 'code' must be an http(s) URL, not 'javascript:alert(1)'; ignored"),
     (record("", source="  url: https://arxiv.org/abs/2401.00001\n"),
@@ -158,10 +163,11 @@ def test_the_record_wins_over_the_listings_and_the_difference_is_noted_once(tmp_
     content = content_with(tmp_path, record(
         '  arxiv: "2403.00001"\n  authors: [Ada Lovelace, Charles Babbage, Alan Turing]\n'
         "  date: 2024-03-02\n"))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.title == GROK)
     assert (paper.date, paper.author_names, paper.author_count, paper.arxiv) == (
-        datetime.date(2024, 3, 2), ("Ada Lovelace", "Charles Babbage", "Alan Turing"), 2, "2403.00001")
+        datetime.date(2024, 3, 2), ("Ada Lovelace", "Charles Babbage", "Alan Turing"), 2,
+        "2403.00001")
     assert paper.metadata.service == "arxiv" and corpus.metadata[paper.id].line == 1
     # Nothing to fix (the listings stay as they were copied): not a problem a strict build fails on.
     assert corpus.problems == ()
@@ -178,7 +184,7 @@ def test_the_record_wins_over_the_listings_and_the_difference_is_noted_once(tmp_
 
 def test_a_file_that_is_not_yaml_costs_only_the_metadata(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    corpus = read_content(content_with(tmp_path, '- title: "x\n'))
+    corpus = read_corpus(content_with(tmp_path, '- title: "x\n'))
     assert len(corpus.papers) == 4 and not corpus.metadata
     (problem,) = corpus.problems
     assert str(problem).startswith("content/metadata.yml:2: not valid YAML: ")
@@ -195,16 +201,27 @@ RENAMED = [entry("Old Name of a Paper", "a.txt", 3, upvotes=4, abstract="Short."
                  date=datetime.date(2024, 1, 3))]
 
 
+def merged():
+    listings = [Listing(name[0], name, name, 2024, None,
+                        tuple(e for e in RENAMED if e.source.listing == name))
+                for name in ("a.txt", "b.txt")]
+    return merge_listings(listings, {"a.txt": "a.txt", "b.txt": "b.txt"})[:2]
+
+
 def records_for(*pairs) -> str:
     return "".join(f'- title: "{t}"\n  arxiv: "{a}"\n{SOURCE}' for t, a in pairs)
 
 
 def test_one_arxiv_id_makes_one_paper_whatever_the_titles():
-    papers, _ = merge(RENAMED, {"a.txt": "a.txt", "b.txt": "b.txt"})
+    listings, papers = merged()
     data = load_yaml(records_for(("New Name of the Paper", "2401.00001"),
                                  ("Old Name of a Paper", "2401.00001")), "m.yml")
-    joined, by_id, problems = metadata.curate(data, "m.yml", papers)
+    known = metadata.curate(data, "m.yml", listings, papers)
+    joined, by_id, problems = known.papers, known.records, known.problems
     assert problems == [] and [p.title for p in joined] == ["Old Name of a Paper", "Another Paper"]
+    # Every entry shows the paper it is now part of.
+    assert [e.paper_id for l in known.listings for e in l.entries] == [
+        "old-name-of-a-paper", "another-paper", "old-name-of-a-paper"]
     paper = joined[0]
     assert paper.sources == (SourceLine("a.txt", 3), SourceLine("b.txt", 5))
     assert (paper.abstract, paper.upvotes, paper.date, paper.arxiv) == (
@@ -213,18 +230,20 @@ def test_one_arxiv_id_makes_one_paper_whatever_the_titles():
 
 
 def test_different_arxiv_ids_never_join():
-    papers, _ = merge(RENAMED, {"a.txt": "a.txt", "b.txt": "b.txt"})
+    listings, papers = merged()
     data = load_yaml(records_for(("New Name of the Paper", "2401.00002"),
                                  ("Old Name of a Paper", "2401.00001")), "m.yml")
-    joined, by_id, _ = metadata.curate(data, "m.yml", papers)
-    assert [p.arxiv for p in joined] == ["2401.00001", None, "2401.00002"]
+    known = metadata.curate(data, "m.yml", listings, papers)
+    assert [p.arxiv for p in known.papers] == ["2401.00001", None, "2401.00002"]
+    assert known.listings == listings
 
 
 def test_joined_records_that_disagree_are_reported():
-    papers, _ = merge(RENAMED, {"a.txt": "a.txt", "b.txt": "b.txt"})
+    listings, papers = merged()
     text = (records_for(("New Name of the Paper", "2401.00001")) + "  date: 2024-01-03\n"
             + records_for(("Old Name of a Paper", "2401.00001")) + "  date: 2024-01-02\n")
-    _, by_id, problems = metadata.curate(load_yaml(text, "m.yml"), "m.yml", papers)
+    known = metadata.curate(load_yaml(text, "m.yml"), "m.yml", listings, papers)
+    by_id, problems = known.records, known.problems
     assert [str(p) for p in problems] == [
         "m.yml:1: warning: 'New Name of the Paper' has the arXiv id 2401.00001 of 'Old Name of a "
         "Paper' (line 6), so the two are one paper, but the records differ on date; the record at "
@@ -236,9 +255,10 @@ def test_a_joined_paper_renders_with_its_entries_under_both_titles(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     content = content_with(tmp_path, records_for(("Domain Generalization with Style Mixing",
                                                   "2401.00001"), (GROK, "2401.00001")))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     assert corpus.problems == ()
-    assert [p.title for p in corpus.papers] == [GROK, "A Survey of Protein Folding", "Sparse Model Soups"]
+    assert [p.title for p in corpus.papers] == [GROK, "A Survey of Protein Folding",
+                                                "Sparse Model Soups"]
     files = render(corpus)
     assert "Domain Generalization with Style Mixing" in files["listings/a.md"]
     assert "papers/domain-generalization" not in files["listings/a.md"]
@@ -249,10 +269,11 @@ def test_papers_json_carries_the_record(tmp_path, monkeypatch):
     content = content_with(tmp_path, record(
         '  arxiv: "2403.00001"\n  doi: 10.1000/xyz\n  authors: [Ada Lovelace, Charles Babbage]\n'
         "  venue: ICLR 2024\n  code: https://github.com/x/y\n"))
-    data = json.loads(render(read_content(content))["data/papers.json"])
+    data = json.loads(render(read_corpus(content))["data/papers.json"])
     paper = next(p for p in data["papers"] if p["title"] == GROK)
     assert {k: paper[k] for k in ("arxiv", "doi", "author_names", "venue", "code", "metadata")} == {
-        "arxiv": "2403.00001", "doi": "10.1000/xyz", "author_names": ["Ada Lovelace", "Charles Babbage"],
+        "arxiv": "2403.00001", "doi": "10.1000/xyz",
+        "author_names": ["Ada Lovelace", "Charles Babbage"],
         "venue": "ICLR 2024", "code": "https://github.com/x/y",
         "metadata": {"source": "arxiv", "url": "https://arxiv.org/abs/2401.00001"}}
     other = next(p for p in data["papers"] if p["title"] != GROK)
@@ -269,21 +290,22 @@ def test_a_summary_that_contradicts_the_record_is_an_error_naming_both(tmp_path,
         tmp_path, record('  arxiv: "2403.00001"\n  authors: [Ada Lovelace, Charles Babbage]\n'),
         SUMMARY.format(fields='arxiv: "2403.00002"\nauthors: [Ada Lovelace, Charles Babbage]\n'
                               "venue: NeurIPS 2024\n"))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     assert [str(p) for p in corpus.problems] == [
         "content/summaries/grokking-beyond-overfitting.md:4: 'arxiv' here (2403.00002) disagrees "
         "with the paper's metadata record at content/metadata.yml:1 (2403.00001); the metadata "
         "file is the source of truth: remove 'arxiv' here, or correct the record"]
     paper = next(p for p in corpus.papers if p.title == GROK)
     assert "grokking-beyond-overfitting" in corpus.summaries  # the summary stays
-    assert (paper.arxiv, paper.venue) == ("2403.00001", "NeurIPS 2024")  # the record wins; the summary fills in
+    # The record wins; the summary fills in what the record lacks.
+    assert (paper.arxiv, paper.venue) == ("2403.00001", "NeurIPS 2024")
 
 
 def test_a_summary_gives_the_facts_of_a_paper_without_a_record(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     content = content_with(tmp_path, "", SUMMARY.format(fields='arxiv: "2403.00002v3"\n'
                                                                 "authors: [Ada Lovelace]\n"))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.title == GROK)
     assert corpus.problems == () and (paper.arxiv, paper.author_names, paper.metadata) == (
         "2403.00002", ("Ada Lovelace",), None)
@@ -303,7 +325,7 @@ def test_a_record_is_data_shown_as_text(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     hostile = "<script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1))"
     content = content_with(tmp_path, record(f'  authors: ["{hostile}"]\n  venue: "{hostile}"\n'))
-    files = render(read_content(content))
+    files = render(read_corpus(content))
     paper = next(p for p in json.loads(files["data/papers.json"])["papers"] if p["title"] == GROK)
     assert paper["venue"] == hostile and paper["author_names"] == [hostile]
     for name, text in files.items():
