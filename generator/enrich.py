@@ -46,7 +46,8 @@ from .yamlfile import load_yaml, read_yaml
 
 OPENALEX = "https://api.openalex.org"
 ARXIV = "https://export.arxiv.org/api/query"
-RETRIED = {429, 500, 502, 503, 504}  # statuses worth asking again, later
+# Statuses worth asking again, later: OpenAlex answers 403 when requests come too fast.
+RETRIED = {403, 429, 500, 502, 503, 504}
 MAX_BODY = 5_000_000  # bytes: a search answer is a few kilobytes
 NEAR = 0.8  # how alike two normalised titles must be to be shown as a near miss
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -281,14 +281,16 @@ def test_a_retry_after_too_long_leaves_the_service_for_the_next_run(content, ser
     assert [r["service"] for r in server.requests] == ["openalex", "arxiv", "arxiv"]
 
 
-def test_a_503_is_retried_with_a_growing_delay_then_the_service_is_given_up(content, server):
-    server.on("openalex", GROK, (503, {}, b"Service Unavailable", 0))
+@pytest.mark.parametrize("status", [503, 403])  # 403: OpenAlex's "slow down"
+def test_a_503_is_retried_with_a_growing_delay_then_the_service_is_given_up(content, server,
+                                                                              status):
+    server.on("openalex", GROK, (status, {}, b"Service Unavailable", 0))
     report, lines, clock = go(content, server, limit=2)
     assert clock.slept[:2] == [2.0, 4.0]
-    assert lines[0] == "given up: openalex: gave up after 3 attempts (HTTP 503, HTTP 503, HTTP 503)"
+    given_up = f"openalex: gave up after 3 attempts (HTTP {status}, HTTP {status}, HTTP {status})"
+    assert lines[0] == f"given up: {given_up}"
     assert [r["service"] for r in server.requests] == ["openalex"] * 3 + ["arxiv", "arxiv"]
-    assert enrich.summary(report, False).endswith(
-        "; openalex: gave up after 3 attempts (HTTP 503, HTTP 503, HTTP 503)")
+    assert enrich.summary(report, False).endswith(f"; {given_up}")
 
 
 def test_a_503_then_an_answer(content, server):
