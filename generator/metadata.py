@@ -156,7 +156,8 @@ def _paper(record: _Record, papers: Sequence[Paper]) -> Paper | None:
         record.bad("title", "'title' must be text: put it in double quotes "
                             f"(title: \"{record.written('title')}\")")
         return None
-    found = next((p for p in papers if p.key == title_key(title)), None)
+    key = title_key(title)
+    found = next((p for p in papers if p.key == key), None)
     if found is None:
         _, close = find_paper(papers, title)
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""

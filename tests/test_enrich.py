@@ -479,3 +479,16 @@ def test_what_a_service_says_reaches_the_terminal_escaped(content, server, capsy
     assert enrich.run_command(content, settings, client, True, 1, say) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "'Grokking Beyond Overfitting\\x1b]0;owned\\x07'" in out
+
+
+def test_the_command_line(content, server, capsys):
+    from generator.cli import main
+    server.on("openalex", GROK, ok(openalex_list(GROK_WORK)))
+    code = main(["enrich", "--content", str(content), "--contact", "me@example.org", "--limit", "1",
+                 "--dry-run", "--openalex", f"{server.base}/openalex",
+                 "--arxiv", f"{server.base}/arxiv/query"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("would add: 'Grokking Beyond Overfitting' (openalex)\n")
+    assert out.endswith("enrich: 1 record would be added, 0 near misses to review, 0 not found\n")
+    assert server.requests[0]["query"]["mailto"] == "me@example.org"
+    assert not (content / "metadata.yml").exists()
