@@ -229,12 +229,12 @@ def _names(record: _Record, key: str) -> tuple[str, ...] | None:
 
 def _arxiv(record: _Record, key: str) -> str | None:
     value, written = record.data.get(key), record.written(key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and arxiv_id(written):
         record.bad(key, f"put the arXiv id in quotes ({key}: \"{written}\"): unquoted, YAML "
                         f"reads it as the number {value!r}; ignored")
         return None
     if not isinstance(value, str) or arxiv_id(value) is None:
-        record.bad(key, malformed_arxiv(value) + "; ignored")
+        record.bad(key, malformed_arxiv(value if isinstance(value, str) else written) + "; ignored")
         return None
     return arxiv_id(value)
 

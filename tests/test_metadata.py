@@ -65,6 +65,9 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
     (record("  arxiv: 2310.19470\n"),
      "metadata.yml:2: put the arXiv id in quotes (arxiv: \"2310.19470\"): unquoted, YAML reads it "
      "as the number 2310.1947; ignored"),
+    (record("  arxiv: 2310.1947\n"),  # a number, but not an id even in quotes
+     "metadata.yml:2: malformed arXiv id '2310.1947': an arXiv id looks like \"2310.19470\" "
+     "(or \"cs/0601001\" before April 2007); ignored"),
     (record('  arxiv: "2310.1947"\n'),
      "metadata.yml:2: malformed arXiv id '2310.1947': an arXiv id looks like \"2310.19470\" "
      "(or \"cs/0601001\" before April 2007); ignored"),
