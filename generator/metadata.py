@@ -79,9 +79,8 @@ class _Record:
     def written(self, key: str) -> str:
         return getattr(self.data, "written", {}).get(key, str(self.data.get(key)))
 
-    def bad(self, key: str, message: str, level=None) -> None:
-        args = (level,) if level else ()
-        self.problems.append(Problem(self.path, self.at(key), message, *args))
+    def bad(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.at(key), message))
 
 
 def read_records(data, path: str, papers: Sequence[Paper]) -> tuple[list[Metadata], list[Problem]]:
@@ -95,18 +94,19 @@ def read_records(data, path: str, papers: Sequence[Paper]) -> tuple[list[Metadat
         return [], [Problem(path, 1, "expected a list of records, each starting "
                             "'- title: \"...\"'; file ignored")]
     records: list[Metadata] = []
-    for item in data:
+    lines = getattr(data, "item_lines", [None] * len(data))
+    for item, line in zip(data, lines, strict=True):
         if not isinstance(item, dict):
-            _not_a_record(item, path, problems)
+            _not_a_record(item, path, line, problems)
         elif record := _read_record(_Record(item, path, problems), papers):
             records.append(record)
     problems += _unsorted(records, path)
-    return _unique(records, papers, path, problems), problems
+    return _unique(records, path, problems), problems
 
 
-def _not_a_record(item, path: str, problems: list[Problem]) -> None:
-    problems.append(Problem(path, getattr(item, "line", None), f"{_short(item)} is not a record: "
-                            "a record is a mapping that starts '- title: \"...\"'; ignored"))
+def _not_a_record(item, path: str, line: int | None, problems: list[Problem]) -> None:
+    problems.append(Problem(path, line, f"{_short(item)} is not a record: a record is a "
+                            "mapping that starts '- title: \"...\"'; ignored"))
 
 
 def _short(value) -> str:
@@ -305,8 +305,7 @@ def _unsorted(records: list[Metadata], path: str) -> list[Problem]:
     return []
 
 
-def _unique(records: list[Metadata], papers: Sequence[Paper], path: str,
-            problems: list[Problem]) -> list[Metadata]:
+def _unique(records: list[Metadata], path: str, problems: list[Problem]) -> list[Metadata]:
     first: dict[str, Metadata] = {}
     for record in records:
         key = title_key(record.title)

@@ -30,6 +30,18 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
+class LineList(list):
+    """A list read from YAML, with the line each item starts on."""
+
+    item_lines: list[int]
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.item_lines = [item.start_mark.line + 1 for item in node.value]
+    return result
+
+
 def _timestamp(loader: _Loader, node: yaml.ScalarNode):
     # YAML makes 2024-02-30 a date and fails on it; kept as text, it becomes
     # the reader's "impossible date" message rather than a crash.
@@ -56,6 +68,7 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def load_yaml(text: str, path: str):

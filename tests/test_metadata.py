@@ -121,8 +121,8 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "belongs before 'Sparse Model Soups' (line 1); move it up"),
     ("title: x\n",
      "metadata.yml:1: expected a list of records, each starting '- title: \"...\"'; file ignored"),
-    ("- just text\n",
-     "metadata.yml: 'just text' is not a record: a record is a mapping that starts "
+    (record("") + "- just text\n",
+     "metadata.yml:4: 'just text' is not a record: a record is a mapping that starts "
      "'- title: \"...\"'; ignored"),
 ])
 def test_invalid_records(papers, text, expected):
