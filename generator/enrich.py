@@ -105,6 +105,18 @@ class Found:
 
 # The HTTP client ------------------------------------------------------------
 
+class _WebRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed to http(s) addresses only (urllib would follow one to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirected to {newurl!r}", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.build_opener(_WebRedirects)
+
+
 class Client:
     """GET with a pause between requests to one service, retries and timeouts.
     ``sleep`` and ``clock`` are the time module's unless a test replaces them."""
@@ -146,7 +158,7 @@ class Client:
     def _fetch(self, url: str, accept: str) -> bytes:
         request = urllib.request.Request(url, headers={"User-Agent": self.settings.user_agent,
                                                        "Accept": accept})
-        with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+        with OPENER.open(request, timeout=self.settings.timeout) as response:
             body = response.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise Unreadable(f"an answer larger than {MAX_BODY:,} bytes")

@@ -314,6 +314,8 @@ def test_a_timeout(content, server):
     ("openalex", ok(b'{"meta": {}}'),
      "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
      "(KeyError: 'results')"),
+    ("openalex", (302, {"Location": "ftp://example.org/works"}, b"", 0),
+     "unreadable: openalex for 'Grokking Beyond Overfitting': HTTP 302"),
     ("openalex", (400, {}, b'{"error": "Invalid query"}', 0),
      "unreadable: openalex for 'Grokking Beyond Overfitting': HTTP 400"),
     ("arxiv", ok(b"Rate exceeded."),
