@@ -142,7 +142,7 @@ def server():
     replay = Replay()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(replay))
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     yield replay
