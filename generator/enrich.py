@@ -387,6 +387,7 @@ class Report:
     missing: int = 0
     unreadable: int = 0
     given_up: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # arXiv id -> the title whose record gives it
 
     def say(self, line: str, out: Callable[[str], None]) -> None:
         out(line)
@@ -410,6 +411,7 @@ def run(content: Path, settings: Settings, client: Client, report: Report, dry_r
     corpus = read_corpus(content)
     path = content / "metadata.yml"
     papers = [p for p in corpus.papers if p.id not in corpus.metadata][:limit]
+    report.ids = {r.arxiv: r.title for r in corpus.metadata.values() if r.arxiv}
     for paper in papers:
         record = _ask(paper, client, settings, report, out, today or datetime.date.today())
         if record is not None:
@@ -466,6 +468,7 @@ def _keep(path: Path, record: dict, papers: list[Paper], dry_run: bool, report: 
         report.say(f"not written: {record['title']!r}: {problems[0].message}", out)
         return
     report.added += 1
+    _same_id(record, report, out)
     services = ", ".join([record["source"]] + (["more"] if record.get("also") else []))
     if dry_run:
         report.say(f"would add: {record['title']!r} ({services})\n{block.rstrip()}", out)
@@ -473,6 +476,14 @@ def _keep(path: Path, record: dict, papers: list[Paper], dry_run: bool, report: 
     text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     write_atomically(path, insert_record(text, record["title"], block, shown(path)))
     report.say(f"added: {record['title']!r} ({services})", out)
+
+
+def _same_id(record: dict, report: Report, out: Callable[[str], None]) -> None:
+    """A reviewer should know when a record makes two listed titles one paper."""
+    other = report.ids.setdefault(record.get("arxiv") or "", record["title"])
+    if record.get("arxiv") and other != record["title"]:
+        report.say(f"note: {record['title']!r} has the arXiv id {record['arxiv']} of {other!r}: "
+                   "the site will show the two as one paper", out)
 
 
 def summary(report: Report, dry_run: bool) -> str:

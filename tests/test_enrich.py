@@ -494,3 +494,16 @@ def test_the_command_line(content, server, capsys):
     assert out.endswith("enrich: 1 record would be added, 0 near misses to review, 0 not found\n")
     assert server.requests[0]["query"]["mailto"] == "me@example.org"
     assert not (content / "metadata.yml").exists()
+
+
+def test_a_record_that_makes_two_titles_one_paper_is_pointed_out(content, server):
+    (content / "metadata.yml").write_text(
+        '- title: "Sparse Model Soups"\n  arxiv: "2403.00001"\n  source: manual\n'
+        '  url: https://arxiv.org/abs/2403.00001\n')
+    server.on("arxiv", GROK, ok(atom_feed(GROK_ENTRY)))
+    _, lines, _ = go(content, server, limit=1)
+    assert lines == ["note: 'Grokking Beyond Overfitting' has the arXiv id 2403.00001 of "
+                     "'Sparse Model Soups': the site will show the two as one paper",
+                     "added: 'Grokking Beyond Overfitting' (arxiv)"]
+    assert [p.title for p in read_corpus(content).papers] == [
+        GROK, STYLE, FOLDING]  # joined under the first listed title
