@@ -78,18 +78,20 @@ def month(word: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def parse_date(text: str, default_year: int) -> tuple[datetime.date, int | None] | str | None:
+def parse_date(text: str, default_year: int | None
+               ) -> tuple[datetime.date | None, int | None] | str | None:
     """A date line's date and upvotes; an error message when it looks like a
-    date but is none; None when it is not a date line at all."""
+    date but is none; None when it is not a date line at all. A date shown
+    without a year, when no default year is known, is None: never guessed."""
     m = DATE_RE.match(text)
     if not m or month(m["mon"]) is None:
         return None
     year = int(m["year"]) if m["year"] else default_year
-    try:
-        date = datetime.date(year, month(m["mon"]), int(m["day"]))
+    try:  # 2000 is a leap year: "Feb 29" exists in some year
+        date = datetime.date(year or 2000, month(m["mon"]), int(m["day"]))
     except ValueError:
         return f"date {text.strip()!r} does not exist"
-    return date, (int(m["votes"]) if m["votes"] is not None else None)
+    return (date if year else None), (int(m["votes"]) if m["votes"] is not None else None)
 
 
 def _kind(text: str, next_text: str | None, after_abstract: bool) -> str:
