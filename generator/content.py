@@ -95,7 +95,7 @@ def _read_survey(path: Path, problems: list[Problem], root: Path | None = None) 
         problems.append(Problem(name, None, "expected a mapping with a 'title' and a "
                                 "'description'; ignored"))
         return {}
-    valid, found = validate(data or LineDict(), SURVEY_SCHEMA, name, name.rsplit("/", 1)[-1])
+    valid, found = validate(data or LineDict(), SURVEY_SCHEMA, name)
     problems += found
     return valid
 
@@ -105,11 +105,11 @@ def _described_listings(content: Path, problems: list[Problem]) -> tuple[dict[st
     path = content / "listings.yml"
     name = shown(path)
     data = _mapping_of(read_yaml(path, name, content), name, "a 'listings' list")
-    valid, found = validate(data, LISTINGS_SCHEMA, name, "listings.yml")
+    valid, found = validate(data, LISTINGS_SCHEMA, name)
     problems += found
     default_year = valid.get("year")
     if "year" not in data and any("year" not in item for item in valid.get("listings", [])):
-        problems.append(Problem(name, data.line or 1, "listings.yml: missing 'year' (the year "
+        problems.append(Problem(name, data.line or 1, "missing 'year' (the year "
                                 "that dates shown without one belong to); until it is set, "
                                 "such dates are left out"))
     described: dict[str, dict] = {}

@@ -24,6 +24,10 @@ def inside(path: Path, root: Path) -> bool:
 def read_limited(path: Path, limit: int, root: Path | None = None) -> tuple[bytes | None, str]:
     """The bytes of a regular file no larger than ``limit``, or None and the
     reason it was not read (a message ending without the file's name)."""
+    try:
+        os.stat(path)  # a link to nothing is a file that cannot be read, wherever it points
+    except OSError as err:
+        return None, f"cannot be read ({err.strerror or err})"
     if root is not None and not inside(path, root):
         return None, ("a symbolic link to a file outside the content folder: not read, "
                       "so nothing from elsewhere is published; copy the file in instead")

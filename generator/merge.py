@@ -113,6 +113,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
         sources=tuple(e.source for e in group),
         author_count=values["author_count"], organization=values["organization"],
         date=values["date"], upvotes=max(votes) if votes else None,
+        author_names=next((e.author_names for e in group if e.author_names), ()),
         links=find_links(values["abstract"]))
     return paper, problems
 

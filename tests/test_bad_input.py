@@ -70,14 +70,16 @@ CASES = {
     "bad name (2).txt": ([f"{L}bad name (2).txt: a listing's file name may hold only letters, "
                           "digits, '.', '_' and '-' (it becomes the listing page's address); "
                           "rename it; file skipped"], []),
-    "undescribed.txt": ([f"{L}undescribed.txt: warning: not described in listings.yml; add its "
-                         "title and year there"], []),
+    # Read all the same, under a title made from its name, with a warning.
+    "undescribed.txt": ([f"{L}undescribed.txt: warning: not described in listings.yml: read as "
+                         "'Undescribed'; describe it there under 'listings:' as "
+                         "'- file: undescribed.txt' with a 'title:'"], ["An Undescribed Paper"]),
     "notes.md": ([f"{L}notes.md: warning: not a listing (listings end in .txt); ignored"], []),
     "folder": ([f"{L}folder: warning: a folder: listings are files directly in "
                 "content/listings; ignored"], []),
 }
 MISSING = "content/listings.yml:27: listing file content/listings/missing.txt not found"
-SUMMARY = ("10 listings read, 18 entries, 17 papers, 0 cross-listed, 2 themes, "
+SUMMARY = ("11 listings read, 19 entries, 18 papers, 0 cross-listed, 2 themes, "
            "23 problems (15 errors)")
 
 
@@ -133,7 +135,7 @@ def test_no_entry_is_lost(bad):
     papers = bad["data"]["papers"]
     # Every entry read is a source of a paper in the site, at its own line.
     sources = [(s["listing"], s["line"]) for p in papers for s in p["listings"]]
-    assert len(sources) == len(set(sources)) == 18
+    assert len(sources) == len(set(sources)) == 19
     assert sorted(p["title"] for p in papers) == sorted(t for _, ts in CASES.values() for t in ts)
     twice = next(p for p in papers if p["title"] == "The Same Paper Twice")
     assert twice["listings"] == [{"listing": "twice.txt", "line": 1},
@@ -233,7 +235,8 @@ def test_a_missing_or_unreadable_listing_file(tmp_path):
 @pytest.mark.parametrize("file, text, message", [
     ("survey.yml", "- a list\n",
      "content/survey.yml: expected a mapping with a 'title' and a 'description'; ignored"),
-    ("survey.yml", "title: [not, text]\n", "content/survey.yml:1: 'title' must be text; ignored"),
+    ("survey.yml", "title: [not, text]\ndescription: A survey.\n",
+     "content/survey.yml:1: 'title' must be text, not a list"),
 ])
 def test_curated_files_of_the_wrong_shape_are_reported(tmp_path, file, text, message):
     content = tmp_path / "content"

@@ -44,7 +44,10 @@ def is_text_line(line: str) -> bool:
     return bool(line) and not (
         parse.CHROME_RE.match(line) or parse.AUTHORS_RE.match(line)
         or parse.SEPARATOR_RE.match(line) or parse.parse_date(line, YEAR) is not None
-        or parse.DATE_LIKE_RE.match(line) or parse.GLUED_SUBSCRIBE_RE.match(line))
+        or parse.DATE_LIKE_RE.match(line) or parse.GLUED_SUBSCRIBE_RE.match(line)
+        # the newer pages' card lines ("Upvote", "· 3 authors", a line of names)
+        or any(r.match(line) for r in parse.NEWER_RES.values()) or parse.COUNT_RE.match(line)
+        or parse.looks_like_names(line))
 
 
 def text_line(min_size: int, max_size: int):
