@@ -65,7 +65,8 @@ def _year(value) -> str | None:
 
 LISTING_SCHEMA: Schema = {
     "file": Field(TEXT, required=True, about=r"the dump's file name in the listings folder"),
-    "title": Field(TEXT, required=True, about="what the listing is about, shown on its page"),
+    "title": Field(TEXT, required=True, essential=False,  # else titled after the file
+                   about="what the listing is about, shown on its page"),
     "year": Field(INT, check=_year, about="overrides the year at the top for this listing"),
 }
 LISTINGS_SCHEMA: Schema = {
@@ -118,7 +119,8 @@ def _described_listings(content: Path, problems: list[Problem]) -> tuple[dict[st
             problems.append(Problem(name, item.line, f"listing {item['file']!r} is described "
                                     f"twice (also at line {described[item['file']]['line']})"))
             continue
-        described[item["file"]] = {"title": " ".join(item["title"].split()),
+        title = item.get("title") or _title_from(item["file"])
+        described[item["file"]] = {"title": " ".join(title.split()),
                                    "year": item.get("year", default_year), "line": item.line}
     return described, default_year
 
@@ -148,12 +150,18 @@ def _undescribed(path: Path, year: int | None, problems: list[Problem]) -> dict 
     made from its file name, with the default year, and a warning."""
     if not path.name.endswith(LISTING_SUFFIXES) or not _safe_name(path.name):
         return None  # reported as what it is by _read_described
-    title = " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.stem
-    title = title[0].upper() + title[1:]
+    title = _title_from(path.name)
     problems.append(Problem(shown(path), None, f"not described in listings.yml: read as "
                             f"{title!r}; describe it there under 'listings:' as "
                             f"'- file: {path.name}' with a 'title:'", WARNING))
     return {"title": title, "year": year, "line": None, "described": False}
+
+
+def _title_from(file: str) -> str:
+    """A listing's title made from its file name: "new_dump-2.txt" -> "New dump 2"."""
+    stem = file.rsplit(".", 1)[0]
+    title = " ".join(stem.replace("_", " ").replace("-", " ").split()) or stem
+    return title[:1].upper() + title[1:]
 
 
 def _distinct(listing: Listing, listings: list[Listing], folder: Path,

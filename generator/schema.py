@@ -54,14 +54,19 @@ class Field:
     check: Callable[[object], str | None] | None = None
     items: Schema | None = None  # for a LIST of mappings: the fields of each
     item_name: str = "item"  # how messages name one of those items
+    essential: bool = True  # an item of a list missing this field is left out
 
 
 Schema = Mapping[str, Field]
 
 
+def _close(word: object, known) -> list[str]:
+    return difflib.get_close_matches(str(word).casefold(), list(known), n=1, cutoff=0.6)
+
+
 def suggestion(word: object, known) -> str:
     """ "; did you mean 'title'?" for a near miss, or ""."""
-    close = difflib.get_close_matches(str(word).casefold(), list(known), n=1, cutoff=0.6)
+    close = _close(word, known)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -99,8 +104,10 @@ def validate(data: Mapping, schema: Schema, path: str, what: str = "",
             value, item_problems = _items(value, field.items, path, field.item_name, at)
             problems += item_problems
         valid[key] = value
+    meant = {close for key in data if key not in schema for close in _close(key, schema)}
     for key, field in schema.items():
-        if field.required and key not in data:
+        # Missing, and not written misspelt: that was said with "did you mean".
+        if field.required and key not in data and key not in meant:
             about = f" ({field.about})" if field.about else ""
             problems.append(Problem(path, start, f"{prefix}missing {key!r}{about}"))
     return valid, problems
@@ -130,7 +137,7 @@ def _items(value: list, schema: Schema, path: str, what: str,
             continue
         valid, found = validate(item, schema, path, _label(item, schema, what), at)
         problems += found
-        if all(k in valid for k, f in schema.items() if f.required):
+        if all(k in valid for k, f in schema.items() if f.required and f.essential):
             kept.append(valid)
     return kept, problems
 

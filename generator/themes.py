@@ -176,7 +176,8 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         bad(data, "expected a mapping with a 'themes' list")
         return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
-    data, problems[:] = validate(data, TAXONOMY_SCHEMA, path, "themes.yml")
+    written = data  # as written: the catch-all count below is taken on it
+    data, problems[:] = validate(data, TAXONOMY_SCHEMA, path)
     themes = []
     for node in data.get("themes", []):
         theme = _read_theme(node, bad)
@@ -188,7 +189,7 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
         themes.append(theme)
     # Counted on what was written, so that a catch-all theme left out for
     # another problem is not also reported as missing.
-    declared = [n for n in data.get("themes", []) if isinstance(n, dict) and n.get("catch_all") is True]
+    declared = [n for n in written["themes"] if isinstance(n, dict) and n.get("catch_all") is True]
     if len(declared) != 1:
         bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
     if not any(t.catch_all for t in themes):
