@@ -47,7 +47,8 @@ def paper_ids(keys: list[str], titles: dict[str, str]) -> dict[str, str]:
     ids = {}
     for slug, group in by_slug.items():
         for key in group:
-            unique = len(group) == 1 and slug != "paper"
+            # "index" and "readme" name a folder's own page: a paper never takes them.
+            unique = len(group) == 1 and slug not in ("paper", "index", "readme")
             ids[key] = slug if unique else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
     return ids
 

@@ -184,7 +184,8 @@ def parse_listing(text: str, path: str, year: int | None) -> ParsedListing:
     reader = _Reader(path, year)
     lines = lines_of(text)
     for i, (n, line) in enumerate(lines):
-        reader.read(n, line, lines[i + 1][1] if i + 1 < len(lines) else None)
+        ahead = [text for _, text in lines[i + 1 : i + 3]] + [None, None]
+        reader.read(n, line, ahead[0], ahead[1])
     return reader.finish(empty=not lines)
 
 
@@ -216,7 +217,7 @@ class _Reader:
     def problem(self, line: int | None, message: str, level: Level = Level.ERROR) -> None:
         self.result.problems.append(Problem(self.path, line, message, level))
 
-    def read(self, n: int, line: str, next_line: str | None) -> None:
+    def read(self, n: int, line: str, next_line: str | None, after_next: str | None = None) -> None:
         if len(line) > LINE_MAX:
             self.overlong(n, line)
             return
@@ -242,7 +243,7 @@ class _Reader:
             self.card_line(n, line, kind)
             return
         if kind == "text":
-            self.text(n, line, next_line)
+            self.text(n, line, next_line, after_next)
             return
         self.metadata(n, line, kind)
 
@@ -284,13 +285,14 @@ class _Reader:
         return looks_like_names(line) or (one_name and _names(line) == (line,)
                                           and all(_name_word(w) for w in line.split()))
 
-    def text(self, n: int, line: str, next_line: str | None) -> None:
+    def text(self, n: int, line: str, next_line: str | None, after_next: str | None) -> None:
         current = self.current
         if (current is not None and current.card and current.abstract is None
                 and len(line) < ABSTRACT_MIN):
             current = None  # a card without an abstract: a short line is the next title
             self.current = None
-        draft = _read_text(n, line, next_line, current, self.drafts, self.problem)
+        draft = _read_text(n, line, next_line, current, self.drafts, self.problem,
+                           _long_title(next_line, after_next))
         if draft is not self.current and draft is not current:
             self.started(draft)
         self.current = draft
@@ -414,10 +416,9 @@ class _Reader:
 
     def refuse_if_misread(self) -> None:
         """No entries at all when most cannot be read: the layout is unknown."""
-        # A title the file repeats is page furniture ("View PDF" in every card).
-        repeated = Counter(" ".join(d.title.casefold().split()) for d in self.drafts)
+        furniture = _furniture_titles(self.drafts)
         bad = [d.line for d in self.drafts if (d.abstract is None and not d.card)
-               or repeated[" ".join(d.title.casefold().split())] >= REPEATED_MIN]
+               or _key(d.title) in furniture]
         total = len(self.drafts)
         if not total or len(bad) * 2 <= total:
             return
@@ -432,7 +433,32 @@ def _date_like(line: str) -> bool:
     return len(line) <= DATE_LIKE_MAX and bool(DATE_LIKE_RE.match(line))
 
 
-def _read_text(n, line, next_line, current, drafts, problem) -> _Draft:
+def _key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def _furniture_titles(drafts: list[_Draft]) -> set[str]:
+    """Titles the file repeats over different abstracts: page furniture
+    ("View PDF" in every card), not a paper listed again."""
+    abstracts: dict[str, set] = {}
+    for d in drafts:
+        abstracts.setdefault(_key(d.title), set()).add(d.abstract)
+    counts = Counter(_key(d.title) for d in drafts)
+    return {k for k, n in counts.items() if n >= REPEATED_MIN and len(abstracts[k]) > 1}
+
+
+def _long_title(next_line: str | None, after_next: str | None) -> bool:
+    """Whether an overlong line where a title stands is a title all the same:
+    its abstract follows it, rather than the next entry's title (a short
+    line followed by a long one, as when a title was lost)."""
+    if next_line is None or _kind(next_line, after_next, False) != "text":
+        return False
+    next_is_title = (len(next_line) < ABSTRACT_MIN and after_next is not None
+                     and len(after_next) >= ABSTRACT_MIN)
+    return not next_is_title
+
+
+def _read_text(n, line, next_line, current, drafts, problem, long_title=False) -> _Draft:
     """Take a text line as the next title or abstract; return the entry being read."""
     starts_entry = (
         current is None
@@ -446,7 +472,11 @@ def _read_text(n, line, next_line, current, drafts, problem) -> _Draft:
         return current
     if current is not None and current.abstract is None and not current.card:
         problem(current.line, f"entry {current.title!r} {CUT_OFF}", WARNING)
-    if len(line) > TITLE_MAX:
+    if len(line) > TITLE_MAX and long_title:
+        problem(n, f"a {len(line):,}-character title (no real title is over {TITLE_MAX}): "
+                   "kept as written; is it the title?", WARNING)
+        draft = _Draft(n, line)
+    elif len(line) > TITLE_MAX:
         problem(n, f"a {len(line):,}-character line stands where a title should; "
                    "taken as an untitled entry's abstract", WARNING)
         draft = _Draft(n, line[:120].rstrip() + "…", abstract=line)
