@@ -69,7 +69,8 @@ def cmd_build(args) -> int:
         print(f"survey: the site build failed; {args.site_dir} is left as it was", file=sys.stderr)
         return 1
     if args.strict and report["problems"]:
-        print(f"survey: --strict: {len(report['problems'])} problems in the content (above)",
+        print(f"survey: --strict: {count(len(report['problems']), 'problem', 'problems')} "
+              "in the content (above)",
               file=sys.stderr)
         return 1
     return 0

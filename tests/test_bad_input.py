@@ -514,3 +514,48 @@ def test_deep_nesting_is_a_message(tmp_path):
     run = check_run(tmp_path)
     assert run.stderr.splitlines()[0].startswith("content/survey.yml")
     assert run.returncode == 1
+
+
+def test_one_problem_is_one_problem(tmp_path):
+    root = project(tmp_path, SMALL)
+    survey_yml = root / "content" / "survey.yml"
+    survey_yml.write_text(survey_yml.read_text().replace("title:", "titel:"))
+    run = survey("build", "--strict", cwd=root)
+    assert run.returncode == 1
+    assert "1 problems" not in run.stderr + run.stdout
+    assert run.stderr.splitlines()[-1] == "survey: --strict: 1 problem in the content (above)"
+
+
+def test_a_newer_layout_dump_gives_papers_with_names_and_dates(tmp_path):
+    """The dump the newer pages give: papers with their author names and
+    dates; never a paper titled after the page's furniture."""
+    import yaml
+    from generator.content import read_content
+    golden = Path(__file__).parent / "golden" / "parse" / "layout_d_cards_leading.yml"
+    content = small_project(tmp_path)
+    (content / "listings" / "c.txt").write_text(yaml.safe_load(golden.read_text())["input"])
+    with open(content / "listings.yml", "a") as catalogue:
+        catalogue.write("  - file: c.txt\n    title: Newer cards\n")
+    corpus = read_content(content)
+    assert corpus.problems == ()
+    papers = {p.title: p for p in corpus.papers}
+    grok = papers["Where to Find Grokking in LLM Pretraining?"]
+    assert grok.author_names == ("Li Wei", "Zhang San") and grok.authors_known == 2
+    assert str(grok.date) == "2024-06-26" and grok.upvotes == 1204
+    furniture = ("Submitted by", "Upvote", "Published on", "GitHub", "akhaliq", "42")
+    assert not [t for t in papers if t.startswith(furniture) or t[0].isdigit()]
+
+
+def test_a_one_card_dump_of_an_unknown_layout_is_refused(tmp_path):
+    # One title, then lines the reader cannot place: before, this published a
+    # paper titled "View PDF" with 0 problems.
+    content = small_project(tmp_path)
+    (content / "listings" / "b.txt").write_text(
+        "A Real Title\nView PDF\nAdd to collection\nView PDF\nAdd to collection\n"
+        "View PDF\nAdd to collection\n")
+    from generator.content import read_content
+    corpus = read_content(content)
+    assert [l.file for l in corpus.listings] == ["a.txt"]
+    refusal = [p for p in corpus.problems if "refused" in p.message]
+    assert len(refusal) == 1 and refusal[0].is_error and refusal[0].line == 3
+    assert "(lines 3, 5, 7)" in refusal[0].message
