@@ -6,12 +6,14 @@ the way is collected rather than raised, so one bad file costs only itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import merge, parse, summaries, themes
+from . import parse, themes
 from .errors import WARNING, ContentError, Problem
 from .files import MB, read_limited
-from .model import Corpus, Listing
+from .model import Listing, Taxonomy, TextFile
 from .schema import INT, LIST, TEXT, Field, Schema, describe, suggestion, validate
 from .yamlfile import LineDict, read_yaml
 
@@ -26,31 +28,106 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def read_content(content: Path) -> Corpus:
+class ListingCache:
+    """Parsed listings kept between the rebuilds of one preview session: a
+    listing is parsed again only when its file changed."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, parse.ParsedListing] = {}
+
+    def read(self, path: Path, year: int | None, root: Path | None = None) -> parse.ParsedListing:
+        try:
+            info = path.stat()
+        except OSError:
+            return read_listing(path, year, root)
+        key = (str(path), info.st_mtime_ns, info.st_size, info.st_ino, year, str(root))
+        if key not in self.parsed:
+            self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
+            self.parsed[key] = read_listing(path, year, root)
+        found = self.parsed[key]
+        return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
+                                   date=found.date)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything in the content folder, read and parsed, nothing combined yet."""
+
+    title: str
+    description: str
+    listings: tuple[Listing, ...]
+    listing_paths: Mapping[str, str]  # listing file name -> the path messages show
+    taxonomy: Taxonomy
+    taxonomy_path: str
+    summaries: tuple[TextFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
+    """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
     problems: list[Problem] = []
     survey = _read_survey(content / "survey.yml", problems, content)
     described, default_year = _described_listings(content, problems)
-    listings = _read_listings(content, described, problems, default_year)
-    paths = {l.file: shown(content / "listings" / l.file) for l in listings}
-    entries = [e for l in listings for e in l.entries]
-    papers, conflicts = merge.merge(entries, paths)
-    problems += conflicts
-    taxonomy_path = content / "themes.yml"
+    listings = _read_listings(content, described, problems, cache or ListingCache(),
+                              default_year)
+    taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
-        read_yaml(taxonomy_path, shown(taxonomy_path), content), shown(taxonomy_path))
+        read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
     problems += theme_problems
-    problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
-    papers = themes.assign(papers, taxonomy)
-    curated, summary_problems = summaries.read_summaries(
-        content / "summaries", shown, papers, taxonomy, root=content)
-    problems += summary_problems
-    papers = summaries.apply(papers, curated)
-    return Corpus(
+    summary_files = _read_summary_files(content / "summaries", problems, content)
+    return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
-        listings=tuple(listings), papers=tuple(papers), taxonomy=taxonomy,
-        problems=tuple(problems), summaries=curated)
+        listings=tuple(listings),
+        listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
+        taxonomy=taxonomy, taxonomy_path=taxonomy_path,
+        summaries=tuple(summary_files), problems=tuple(problems))
+
+
+SUMMARY_MAX = 1 * MB  # a summary file, front matter and all (its body is held to 4,000 characters)
+
+
+def _read_summary_files(folder: Path, problems: list[Problem],
+                        root: Path | None = None) -> list[TextFile]:
+    """The summary files directly in ``folder``; one that ``root`` does not
+    hold (a link to elsewhere), or that is not a regular file, is not read."""
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems += _nested_summaries(path, folder)
+            continue
+        if path.suffix != ".md":
+            problems.append(Problem(shown(path), None, "not a summary (summaries end in .md); "
+                                    "ignored", WARNING))
+            continue
+        text, problem = _read_summary_text(path, root)
+        if text is None:
+            problems.append(problem)
+            continue
+        files.append(TextFile(shown(path), path.stem, text))
+    return files
+
+
+def _read_summary_text(path: Path, root: Path | None) -> tuple[str | None, Problem | None]:
+    data, reason = read_limited(path, SUMMARY_MAX, root)
+    if data is None:
+        return None, Problem(shown(path), None, f"{reason}; not used")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        return None, Problem(shown(path), None, f"not UTF-8 text ({err.reason})")
+
+
+def _nested_summaries(path: Path, folder: Path) -> list[Problem]:
+    """The summaries put in a subfolder, each named: they are not read."""
+    found = sorted(path.rglob("*.md"))[:20]
+    return [Problem(shown(p), None, "not read: summaries are read only directly in "
+                                    f"{shown(folder)}; move it there", WARNING) for p in found]
 
 
 SURVEY_SCHEMA: Schema = {
@@ -126,7 +203,7 @@ def _described_listings(content: Path, problems: list[Problem]) -> tuple[dict[st
 
 
 def _read_listings(content: Path, described: dict, problems: list[Problem],
-                   default_year: int | None = None) -> list[Listing]:
+                   cache: ListingCache, default_year: int | None = None) -> list[Listing]:
     folder = content / "listings"
     names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
@@ -139,7 +216,7 @@ def _read_listings(content: Path, described: dict, problems: list[Problem],
     listings: list[Listing] = []
     for name in names:
         info = described.get(name) or _undescribed(folder / name, default_year, problems)
-        listing = _read_described(folder / name, info, problems, content)
+        listing = _read_described(folder / name, info, problems, cache, content)
         if listing is not None and _distinct(listing, listings, folder, problems):
             listings.append(listing)
     return listings
@@ -201,7 +278,7 @@ def _safe_name(name: str) -> bool:
 
 
 def _read_described(path: Path, info: dict | None, problems: list[Problem],
-                    root: Path | None = None) -> Listing | None:
+                    cache: ListingCache, root: Path | None = None) -> Listing | None:
     """The listing in a file, or None when there is none to publish (the
     problems say why)."""
     name = path.name
@@ -216,7 +293,7 @@ def _read_described(path: Path, info: dict | None, problems: list[Problem],
         return None
     if info is None:
         return None
-    parsed = read_listing(path, info["year"], root)
+    parsed = cache.read(path, info["year"], root)
     problems.extend(parsed.problems)
     if not parsed.entries:
         return None
@@ -249,9 +326,3 @@ def read_listing(path: Path, year: int | None, root: Path | None = None) -> pars
     parsed = parse.parse_listing(text, shown(path), year)
     parsed.problems[:0] = problems
     return parsed
-
-
-def _unknown_overrides(taxonomy, papers, path) -> list[Problem]:
-    ids = {p.id for p in papers}
-    return [Problem(path, o.line, f"override names unknown paper id {o.paper!r}")
-            for o in taxonomy.overrides if o.paper not in ids]

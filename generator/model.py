@@ -79,6 +79,15 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class TextFile:
+    """A contributed file's text, read at the edge (a summary)."""
+
+    path: str  # as messages show it
+    stem: str  # the file name without its extension
+    text: str
+
+
+@dataclass(frozen=True)
 class Summary:
     """A curated summary of one paper from content/summaries/."""
 

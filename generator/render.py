@@ -59,9 +59,12 @@ class Repository:
     content: str = "content"  # the content folder's path in the repository
 
     def new_summary(self, paper: Paper) -> Safe:
-        """GitHub's web editor on a new summary file, pre-filled from the template."""
-        query = urlencode({"filename": f"{paper.id}.md", "value": summary_template(paper)},
-                          quote_via=quote)
+        """GitHub's web editor on a new summary file, pre-filled with a short
+        stub (the full template is in CONTRIBUTING.md and `survey new-summary`):
+        the link is on every paper page, so it is kept small."""
+        stub = (f"---\n# See CONTRIBUTING.md for the optional fields.\npaper: {paper.id}\n"
+                f"contributors:\n  - {PLACEHOLDER_NAME}\n---\n{PLACEHOLDER}\n")
+        query = urlencode({"filename": f"{paper.id}.md", "value": stub}, quote_via=quote)
         return Safe(f"{self.url.rstrip('/')}/new/{self.branch}/{self.content}/summaries?{query}")
 
     def edit_summary(self, paper: Paper) -> Safe:

@@ -10,17 +10,16 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 
 from .errors import WARNING, ContentError, Problem
-from .files import MB, read_limited
 from .merge import find_paper
-from .model import Paper, Summary, Taxonomy
+from .model import Paper, Summary, Taxonomy, TextFile
 from .schema import MAPPING, TEXT, TEXT_OR_TEXTS, Field, Kind, Schema, validate
 from .text import teaser
 from .yamlfile import SourceFloat, load_yaml
@@ -30,7 +29,6 @@ BODY_MAX = 4000  # characters: a summary, not a review
 PLACEHOLDER = ("Replace this paragraph with three to six sentences in your own words: the question "
                "the paper asks, what it does, and what it finds.")
 PLACEHOLDER_NAME = "Your Name"
-SUMMARY_MAX = 1 * MB  # a file, front matter and all; the body is held to BODY_MAX
 ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 # Python-Markdown's attribute lists ("{: .x }", "{ #id onclick=... }") and
 # kramdown's: markup in a summary as much as HTML is. Each brace is looked at
@@ -281,34 +279,16 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
     return result
 
 
-def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy,
-                   root: Path | None = None):
-    """All summaries in ``folder``, by paper id, and the problems found. A
-    file ``root`` does not hold (a link to elsewhere) is not read."""
+def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy):
+    """The summaries in these files, by paper id, and the problems found."""
     summaries: dict[str, Summary] = {}
     candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return summaries, problems
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue
-        name = shown(path)
-        if path.is_dir():
-            problems += _nested(path, folder, shown)
-            continue
-        if path.suffix != ".md":
-            problems.append(Problem(name, None, "not a summary (summaries end in .md); ignored",
-                                    WARNING))
-            continue
-        text, problem = _read_text(path, name, root)
-        if text is None:
-            problems.append(problem)
-            continue
-        summary, found = read_summary(text, name, papers, taxonomy)
+    for file in files:
+        summary, found = read_summary(file.text, file.path, list(papers), taxonomy)
         problems += found
         if summary is not None:
-            candidates.setdefault(summary.paper_id, []).append((path.stem, summary))
+            candidates.setdefault(summary.paper_id, []).append((file.stem, summary))
     for paper_id, found in candidates.items():
         # The file named after the paper is the one the site's edit link opens.
         found.sort(key=lambda item: item[0] != paper_id)
@@ -323,19 +303,3 @@ def read_summaries(folder: Path, shown, papers: list[Paper], taxonomy: Taxonomy,
                                     f"in {first.file}; merge the two into one file"))
     return summaries, problems
 
-
-def _read_text(path: Path, name: str, root: Path | None) -> tuple[str | None, Problem | None]:
-    data, reason = read_limited(path, SUMMARY_MAX, root)
-    if data is None:
-        return None, Problem(name, None, f"{reason}; not used")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as err:
-        return None, Problem(name, None, f"not UTF-8 text ({err.reason})")
-
-
-def _nested(path: Path, folder: Path, shown) -> list[Problem]:
-    """The summaries put in a subfolder, each named: they are not read."""
-    found = sorted(p for p in path.rglob("*.md"))[:20]
-    return [Problem(shown(p), None, f"not read: summaries are read only directly in "
-                                    f"{shown(folder)}; move it there", WARNING) for p in found]

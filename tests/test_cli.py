@@ -1,4 +1,5 @@
 """The survey command's exact output and exit codes."""
+from runner import survey
 import os
 import shutil
 import subprocess
@@ -6,12 +7,6 @@ import sys
 from pathlib import Path
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
-
-
-def survey(*args, cwd=None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 def test_check_prints_a_report():

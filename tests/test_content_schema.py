@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content
+from generator.build import read_corpus as read_content
 from generator.errors import ContentError
 
 SMALL = Path(__file__).parent / "fixtures" / "small"

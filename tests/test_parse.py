@@ -55,8 +55,8 @@ def test_golden(case, update_goldens):
 
 
 def test_seed_listings_read_without_problems():
-    from generator.content import read_content
-    corpus = read_content(Path(__file__).parent / "seed" / "content")
+    from generator.build import read_corpus
+    corpus = read_corpus(Path(__file__).parent / "seed" / "content")
     assert [p for p in corpus.problems] == []
     assert {l.file: len(l.entries) for l in corpus.listings} == {
         "000_efa8ebba231a56d6.txt": 46, "001_013222afc1971526.txt": 101,

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content, shown
+from generator.build import read_corpus
+from generator.content import shown
+from generator.model import TextFile
 from generator.summaries import read_summaries, read_summary
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -15,7 +17,7 @@ GROK = "grokking-beyond-overfitting"
 
 @pytest.fixture(scope="module")
 def corpus():
-    return read_content(SMALL)
+    return read_corpus(SMALL)
 
 
 def check(corpus, text, path="summaries/x.md"):
@@ -124,19 +126,15 @@ def test_braces_in_inline_code_are_not_attribute_lists(corpus):
     assert problems == [] and "<code>{x = 0}</code>" in summary.body_html
 
 
-def folder_with(tmp_path, files: dict) -> Path:
-    folder = tmp_path / "summaries"
-    folder.mkdir()
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
+def folder_with(tmp_path, files: dict) -> list[TextFile]:
+    return [TextFile(f"summaries/{name}", name[:-3], text) for name, text in files.items()]
 
 
 def test_two_summaries_for_one_paper(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     by_title = doc("paper: Grokking Beyond Overfitting\ncontributors: [Bo]\n")
     folder = folder_with(tmp_path, {"a-copy.md": by_title, f"{GROK}.md": doc(VALID)})
-    found, problems = read_summaries(folder, shown, list(corpus.papers), corpus.taxonomy)
+    found, problems = read_summaries(folder, list(corpus.papers), corpus.taxonomy)
     assert found[GROK].contributors == ("Ada",)
     assert [str(p) for p in problems] == [
         "summaries/a-copy.md:2: paper 'grokking-beyond-overfitting' already has a summary in "
@@ -146,7 +144,7 @@ def test_two_summaries_for_one_paper(corpus, tmp_path, monkeypatch):
 def test_a_summary_file_must_be_named_after_its_paper(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = folder_with(tmp_path, {"my-notes.md": doc(VALID)})
-    found, problems = read_summaries(folder, shown, list(corpus.papers), corpus.taxonomy)
+    found, problems = read_summaries(folder, list(corpus.papers), corpus.taxonomy)
     assert found == {}
     assert [str(p) for p in problems] == [
         "summaries/my-notes.md: rename this file to grokking-beyond-overfitting.md, "
@@ -160,7 +158,7 @@ def test_summary_theme_changes_apply(tmp_path):
     (content / "summaries" / f"{GROK}.md").write_text(doc(
         "paper: grokking-beyond-overfitting\ncontributors: [Ada]\n"
         "themes: {add: [domain-shift], primary: domain-shift}\n"))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.id == GROK)
     assert paper.themes == ("domain-shift", "memorization") and paper.primary_theme == "domain-shift"
 
