@@ -211,7 +211,6 @@ class _Reader:
         self.pending: list[tuple[int, str, str]] = []  # card lines before the title they precede
         self.leading: set[str] = set()  # card kinds the first card shows before its title
         self.expect: tuple[str, int] | None = None  # "user" or "count", and the line asking
-        self.unplaced: list[int] = []  # lines that could not be placed
         self.chrome_seen = self.subscribe_alone = False
 
     def problem(self, line: int | None, message: str, level: Level = Level.ERROR) -> None:
@@ -308,15 +307,14 @@ class _Reader:
     def card_line(self, n: int, line: str, kind: str) -> None:
         current = self.current
         if kind == "number":
-            self.unplaced.append(n)
             self.problem(n, f"a number alone ({line!r}) cannot be placed; ignored")
             return
         if current is None or (kind in self.leading and (current.abstract is not None
                                                          or self.seen(current, kind))):
             self.pending.append((n, line, kind))  # it stands before the title it belongs to
-            if kind in ("submitted", "upvote") and not NEWER_RES[kind].match(line)["user" if kind == "submitted" else "count"]:
-                self.expect = ("user" if kind == "submitted" else "count", n)
+            self.expect = _wants_value(kind, line, n)
             return
+        self.expect = _wants_value(kind, line, n)
         self.card(current, n, line, kind)
 
     @staticmethod
@@ -328,21 +326,12 @@ class _Reader:
         """A card line read into its entry."""
         draft.card = True
         found = NEWER_RES[kind].match(line)
-        if kind == "submitted" and not found["user"]:
-            self.expect = ("user", n)
-        elif kind == "upvote":
-            self.upvotes(draft, n, found["count"])
+        if kind == "upvote" and found["count"]:
+            _upvotes(draft, found["count"])
         elif kind == "published":
             self.date(n, found["date"], draft)
         elif kind == "names":
             draft.names = _names(found["names"] if found else line)
-
-    def upvotes(self, draft: _Draft, n: int, count: str | None) -> None:
-        if count is None:
-            self.expect = ("count", n)
-        elif count.replace(",", "").isdigit():
-            draft.upvotes = int(count.replace(",", ""))
-        # "1.2k" is a rounded count: not a fact to keep
 
     def overlong(self, n: int, line: str) -> None:
         limit = f"longer than any real abstract (limit {LINE_MAX:,})"
@@ -373,7 +362,6 @@ class _Reader:
             return
         if current is None or current.abstract is None:
             what = "before any entry" if current is None else "between a title and its abstract"
-            self.unplaced.append(n)
             self.problem(n, f"metadata line {line!r} is out of place ({what}); ignored")
             return
         current.meta_seen = True
@@ -400,7 +388,6 @@ class _Reader:
         if self.expect_date_after is not None:
             self.problem(self.expect_date_after, "'·' is not followed by a date")
         for n, line, _ in self.pending:
-            self.unplaced.append(n)
             self.problem(n, f"{line!r} stands after the last entry and belongs to none; ignored")
         current = self.current
         if current is not None and current.abstract is None and not current.card:
@@ -431,6 +418,17 @@ class _Reader:
 
 def _date_like(line: str) -> bool:
     return len(line) <= DATE_LIKE_MAX and bool(DATE_LIKE_RE.match(line))
+
+
+def _wants_value(kind: str, line: str, n: int) -> tuple[str, int] | None:
+    """ "Submitted by" and "Upvote" alone on their line: their value is on the next."""
+    group = {"submitted": "user", "upvote": "count"}.get(kind)
+    return (group, n) if group and not NEWER_RES[kind].match(line)[group] else None
+
+
+def _upvotes(draft: _Draft, count: str) -> None:
+    if count.replace(",", "").isdigit():  # "1.2k" is a rounded count: not a fact to keep
+        draft.upvotes = int(count.replace(",", ""))
 
 
 def _key(title: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
-from .errors import WARNING, ContentError, Problem
+from .errors import ContentError, Problem
 from .merge import find_paper
 from .model import Paper, Summary, Taxonomy, TextFile
 from .schema import MAPPING, TEXT, TEXT_OR_TEXTS, Field, Kind, Schema, validate

@@ -159,3 +159,40 @@ def test_a_listing_without_a_year_keeps_its_entries_without_guessing(tmp_path, m
     grok = next(p for p in corpus.papers if p.title == "Grokking Beyond Overfitting")
     assert grok.date.year == 2024  # "Mar 3, 2024" holds its year
     assert all(p.date is None or p.date.year != 2025 for p in corpus.papers)  # none guessed
+
+
+MORE = {
+    "listings as a mapping": ("listings.yml", lambda t: "year: 2025\nlistings:\n  a.txt: A\n", [
+        "content/listings.yml:2: 'listings' must be a list ('- ' items), not a mapping",
+        "content/listings/a.txt: warning: not described in listings.yml: read as 'A'; describe "
+        "it there under 'listings:' as '- file: a.txt' with a 'title:'",
+        "content/listings/b.txt: warning: not described in listings.yml: read as 'B'; describe "
+        "it there under 'listings:' as '- file: b.txt' with a 'title:'"]),
+    "empty survey.yml": ("survey.yml", lambda t: "", [
+        "content/survey.yml: missing 'title' (the survey's name, shown on every page)",
+        "content/survey.yml: missing 'description' (a sentence or two the home page shows)"]),
+    "listing described twice": ("listings.yml", lambda t: t + "  - file: a.txt\n    title: Again\n", [
+        "content/listings.yml:7: listing 'a.txt' is described twice (also at line 3)"]),
+    "listing year in an item": ("listings.yml", sub("    title: Listing A\n",
+                                                    "    title: Listing A\n    year: 1800\n"), [
+        "content/listings.yml:5: year 1800 is not a year of papers"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_shapes(tmp_path, monkeypatch, name):
+    file, edit, expected = MORE[name]
+    assert messages(tmp_path, monkeypatch, file, edit) == expected
+
+
+def test_a_listing_link_loop_is_a_message(tmp_path, monkeypatch):
+    def loop(text):
+        listings = tmp_path / "content" / "listings"
+        (listings / "b.txt").unlink()
+        (listings / "b.txt").symlink_to("c.txt")
+        (listings / "c.txt").symlink_to("b.txt")
+        return text
+    found = messages(tmp_path, monkeypatch, "survey.yml", loop)
+    for name in ("b.txt", "c.txt"):
+        assert (f"content/listings/{name}: cannot be read (Too many levels of symbolic links); "
+                "file skipped") in found

@@ -71,6 +71,10 @@ def test_a_valid_summary(corpus):
     (VALID + "themes: {ad: [memorization]}\n", None,
      "summaries/x.md:4: themes: unknown key 'ad'; did you mean 'add'? (the keys are: add, remove, "
      "primary)"),
+    # A title with a colon: the fix, not only the parser's complaint.
+    ("paper: Grokking: Beyond Overfitting\ncontributors: [Ada]\n", None,
+     "summaries/x.md:2: not valid YAML: mapping values are not allowed here; a value holding "
+     "': ' must be in quotes: write paper: \"Grokking: Beyond Overfitting\""),
     (VALID + "contributors: [Bo]\n", None,
      "summaries/x.md:4: key 'contributors' is given twice (also at line 3); only this one is "
      "used: remove one"),
