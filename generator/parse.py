@@ -64,6 +64,7 @@ NEWER_RES = {
     "rank": re.compile(r"^#\d+\s+Papers? of the (?:day|week|month)$", re.I),
     "names": re.compile(r"^Authors?:\s*(?P<names>.+)$", re.I),
 }
+NOT_NAMES_RE = re.compile(r"[\d:;?!()\[\]\"]")  # what no line of names holds
 USER_RE = re.compile(r"^[\w.-]+$")
 COUNT_RE = re.compile(rf"^{COUNT}$")
 NAME_PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "dos",
@@ -151,7 +152,7 @@ def _kind(text: str, next_text: str | None, after_abstract: bool, header: bool =
 def looks_like_names(text: str) -> bool:
     """Whether a line reads as a list of people's names: "Ada Lovelace,
     Alan M. Turing, Grace Hopper". Titles and abstracts do not."""
-    if any(c in text for c in ":;?!()[]\"") or any(c.isdigit() for c in text):
+    if NOT_NAMES_RE.search(text):
         return False
     items = [i.strip() for i in re.split(r",|\s+and\s+", text.rstrip(" ."))]
     if len(items) < 2 or not all(items) or max(len(i.split()) for i in items) < 2:
