@@ -115,6 +115,8 @@ def _short(value) -> str:
 
 
 def _read_record(record: _Record, papers: Sequence[Paper]) -> Metadata | None:
+    record.problems += [Problem(record.path, line, message)
+                        for line, message in getattr(record.data, "duplicates", ())]
     _unknown_fields(record)
     for key in REQUIRED:
         if record.data.get(key) in (None, ""):

@@ -91,6 +91,9 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "metadata.yml:2: impossible date 1066-10-14: the year is too early; ignored"),
     (record("  date: 2024-05-30 10:00:00\n"),
      "metadata.yml:2: 'date' takes a day, not a time: write date: 2024-05-30; ignored"),
+    (record("  date: 2024-01-02\n  date: 2024-01-03\n"),
+     "metadata.yml:3: key 'date' is given twice (also at line 2); only this one is used: "
+     "remove one"),
     (record("  autors: [Ada Lovelace]\n"),
      f"metadata.yml:2: unknown field 'autors'; did you mean 'authors'? fields are: {FIELDS}"),
     (record("  authors: Ada Lovelace\n"),
