@@ -19,7 +19,6 @@ one paper. Everything here is pure: the caller reads the file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from typing import Any
 from .errors import WARNING, Problem
 from .merge import find_paper, title_key
 from .model import Corpus, Listing, Metadata, MetadataSource, Paper, Summary
+from .schema import suggestion
 
 FACTS = ("arxiv", "doi", "authors", "date", "venue", "code", "project")
 FIELDS = ("title", *FACTS, "source", "url", "also", "retrieved")
@@ -145,9 +145,9 @@ def _unknown_fields(record: _Record) -> None:
     for key in record.data:
         if key in FIELDS:
             continue
-        close = difflib.get_close_matches(str(key), FIELDS, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        record.bad(key, f"unknown field '{key}'; {hint}fields are: {', '.join(FIELDS)}")
+        # Worded as every content file's schema words it (schema.py).
+        record.bad(key, f"unknown key {key!r}{suggestion(key, FIELDS)} "
+                        f"(the keys are: {', '.join(FIELDS)})")
 
 
 def _paper(record: _Record, papers: Sequence[Paper]) -> Paper | None:

@@ -95,7 +95,7 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "metadata.yml:3: key 'date' is given twice (also at line 2); only this one is used: "
      "remove one"),
     (record("  autors: [Ada Lovelace]\n"),
-     f"metadata.yml:2: unknown field 'autors'; did you mean 'authors'? fields are: {FIELDS}"),
+     f"metadata.yml:2: unknown key 'autors'; did you mean 'authors'? (the keys are: {FIELDS})"),
     (record("  authors: Ada Lovelace\n"),
      "metadata.yml:2: 'authors' must be a list of names, in the paper's order "
      "(authors: [\"Ada Lovelace\", \"Charles Babbage\"]); ignored"),
