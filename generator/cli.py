@@ -16,6 +16,7 @@ from .errors import ERROR, ContentError
 from .merge import find_paper
 from .model import Corpus
 from .render import summary_template
+from .review import hygiene, hygiene_lines, queue_lines, review_queue
 from .themes import catch_all, explain
 from .write import replace_folder
 
@@ -37,10 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     explain_ = commands.add_parser("explain", help="show which rules put a paper in its themes")
     explain_.add_argument("paper", help="the paper's title or id")
     explain_.add_argument("--content", default="content")
+    review_ = commands.add_parser("review", help="list the papers most likely misfiled, best first")
+    review_.add_argument("--content", default="content")
+    review_.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
     args = parser.parse_args(argv)
     try:
         commands_ = {"build": cmd_build, "check": cmd_check, "explain": cmd_explain,
-                     "new-summary": cmd_new_summary}
+                     "new-summary": cmd_new_summary, "review": cmd_review}
         return commands_[args.command](args)
     except ContentError as err:
         for problem in err.problems:
@@ -130,7 +134,29 @@ def cmd_check(args) -> int:
     other = members[catch_all(corpus.taxonomy).id]
     print(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
           f"largest theme: {100 * max(members.values()) / total:.1f}%")
+    print_curation(corpus, args.content)
     return 1 if any(p.level == ERROR for p in corpus.problems) else 0
+
+
+def print_curation(corpus: Corpus, content: str) -> None:
+    """Rule hygiene and the review queue's length, for `survey check`."""
+    unused, single = hygiene(list(corpus.papers), corpus.taxonomy)
+    print(f"rule hygiene: {count(len(unused), 'phrase matches', 'phrases match')} no paper, "
+          f"{count(len(single), 'phrase matches', 'phrases match')} exactly one")
+    for line in hygiene_lines(unused, single, str(Path(content) / "themes.yml")):
+        print(f"  {line}")
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    print(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
+
+
+def cmd_review(args) -> int:
+    corpus = read_and_report(args.content)
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    shown = queue[: args.limit] if args.limit > 0 else queue
+    print(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
+          "a decision (paper, themes, note) in reviewed.yml to settle one")
+    print("\n".join(queue_lines(shown)))
+    return 0
 
 
 def paper_or_hint(corpus: Corpus, query: str):

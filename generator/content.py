@@ -6,11 +6,12 @@ the way is collected rather than raised, so one bad file costs only itself.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
-from . import merge, parse, summaries, themes
+from . import merge, parse, review, summaries, themes
 from .errors import WARNING, ContentError, Problem
-from .model import Corpus, Listing
+from .model import Corpus, Listing, Taxonomy
 from .yamlfile import read_yaml
 
 LISTING_SUFFIXES = (".txt",)
@@ -39,6 +40,7 @@ def read_content(content: Path) -> Corpus:
         read_yaml(taxonomy_path, shown(taxonomy_path)), shown(taxonomy_path))
     problems += theme_problems
     problems += _unknown_overrides(taxonomy, papers, shown(taxonomy_path))
+    taxonomy = _with_reviewed(content / "reviewed.yml", taxonomy, papers, problems)
     papers = themes.assign(papers, taxonomy)
     curated, summary_problems = summaries.read_summaries(
         content / "summaries", shown, papers, taxonomy)
@@ -172,3 +174,13 @@ def _unknown_overrides(taxonomy, papers, path) -> list[Problem]:
     ids = {p.id for p in papers}
     return [Problem(path, o.line, f"override names unknown paper id {o.paper!r}")
             for o in taxonomy.overrides if o.paper not in ids]
+
+
+def _with_reviewed(path: Path, taxonomy: Taxonomy, papers, problems: list[Problem]) -> Taxonomy:
+    """The taxonomy with the curators' reviewed decisions, when the file exists."""
+    if not path.exists():
+        return taxonomy
+    decisions, found = review.read_reviewed(read_yaml(path, shown(path)), shown(path),
+                                            papers, taxonomy)
+    problems += found
+    return replace(taxonomy, reviewed=decisions)

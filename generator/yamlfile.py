@@ -13,6 +13,13 @@ class LineDict(dict):
     key_lines: dict
 
 
+class LineList(list):
+    """A sequence read from YAML, with the line it starts on and each item's line."""
+
+    line: int = 0
+    item_lines: list
+
+
 class _Loader(yaml.SafeLoader):
     pass
 
@@ -22,6 +29,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
                         if isinstance(k, yaml.ScalarNode)}
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.item_lines = [item.start_mark.line + 1 for item in node.value]
     return result
 
 
@@ -40,6 +54,7 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 
 
