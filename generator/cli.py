@@ -140,10 +140,11 @@ def cmd_check(args) -> int:
 
 def print_curation(corpus: Corpus, content: str) -> None:
     """Rule hygiene and the review queue's length, for `survey check`."""
-    unused, single = hygiene(list(corpus.papers), corpus.taxonomy)
-    print(f"rule hygiene: {count(len(unused), 'phrase matches', 'phrases match')} no paper, "
-          f"{count(len(single), 'phrase matches', 'phrases match')} exactly one")
-    for line in hygiene_lines(unused, single, str(Path(content) / "themes.yml")):
+    found = hygiene(list(corpus.papers), corpus.taxonomy)
+    print(f"rule hygiene: of {count(sum(len(t.concepts) for t in corpus.taxonomy.themes), 'concept', 'concepts')}, "
+          f"{len(found.dead)} match no paper and {len(found.single)} exactly one; "
+          f"{count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match no paper")
+    for line in hygiene_lines(found, str(Path(content) / "themes.yml")):
         print(f"  {line}")
     queue = review_queue(list(corpus.papers), corpus.taxonomy)
     print(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")

@@ -193,7 +193,7 @@ class Taxonomy:
     overrides: tuple[Override, ...] = ()
     threshold: int = 3  # the score a theme needs to take a paper
     max_themes: int = 3  # a paper's themes beyond its best ones are noise
-    facets: tuple[str, ...] = ()  # in the order their title evidence ranks
+    facets: tuple[tuple[str, ...], ...] = ()  # in the order their title evidence ranks
     moved: tuple[tuple[str, tuple[str, ...]], ...] = ()  # old theme id -> the themes now
     reviewed: tuple[Override, ...] = ()  # reviewed decisions: win over rules and overrides
 

@@ -17,7 +17,8 @@ from .errors import Problem
 from .merge import find_paper
 from .model import Override, Paper, Rule, Taxonomy, Theme
 from .similar import neighbours
-from .themes import catch_all, decision, margin, paper_texts, phrase_needle, scores, theme_list, without
+from .themes import (catch_all, concept_match, decision, margin, paper_texts, phrase_needle,
+                     scores, theme_list, without)
 
 NEIGHBOURS = 5  # how many TF-IDF neighbours vote on a paper's primary theme
 # What each reason adds to a paper's place in the queue (highest first).
@@ -154,36 +155,51 @@ def queue_lines(flags: list[Flag]) -> list[str]:
 # -- rule hygiene --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RuleUse:
+class Use:
+    """A concept (a rule: it scores as one) or one of its phrases, and the
+    papers it is found in."""
+
     theme: Theme
-    rule: Rule
-    papers: tuple[str, ...]  # ids of the papers whose text holds the phrase
+    name: str
+    line: int
+    papers: tuple[str, ...]  # ids
 
 
-def rule_uses(papers: list[Paper], taxonomy: Taxonomy) -> list[RuleUse]:
-    """Every phrase rule and the papers it is found in, where it looks."""
+@dataclass(frozen=True)
+class Hygiene:
+    dead: tuple[Use, ...]  # concepts that match no paper
+    single: tuple[Use, ...]  # concepts that match exactly one
+    dead_phrases: tuple[Use, ...]  # phrases of live concepts that match no paper
+
+
+def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> Hygiene:
     texts = [paper_texts(p) for p in papers]
-    uses = []
+    concepts, phrases = [], []
     for theme in taxonomy.themes:
         seen = [{k: without(v, theme.not_phrases) for k, v in t.items()} for t in texts]
-        for rule in theme.rules:
-            needle = phrase_needle(rule.phrase)
-            places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
-            hits = tuple(p.id for p, t in zip(papers, seen) if any(needle in t[w] for w in places))
-            uses.append(RuleUse(theme, rule, hits))
-    return uses
+        for concept in theme.concepts:
+            hits = tuple(p.id for p, t in zip(papers, seen) if concept_match(theme, concept, t))
+            concepts.append(Use(theme, concept.name, concept.line, hits))
+            if hits:
+                phrases += [Use(theme, r.phrase, r.line, phrase_papers(r, papers, seen))
+                            for r in concept.rules]
+    return Hygiene(tuple(u for u in concepts if not u.papers),
+                   tuple(u for u in concepts if len(u.papers) == 1),
+                   tuple(u for u in phrases if not u.papers))
 
 
-def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> tuple[list[RuleUse], list[RuleUse]]:
-    """The rules that match no paper, and those that match exactly one."""
-    uses = rule_uses(papers, taxonomy)
-    return [u for u in uses if not u.papers], [u for u in uses if len(u.papers) == 1]
+def phrase_papers(rule: Rule, papers: list[Paper], seen: list[dict[str, str]]) -> tuple[str, ...]:
+    needle = phrase_needle(rule.phrase)
+    places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
+    return tuple(p.id for p, t in zip(papers, seen) if any(needle in t[w] for w in places))
 
 
-def hygiene_lines(unused: list[RuleUse], single: list[RuleUse], path: str) -> list[str]:
-    lines = [f"{path}:{u.rule.line}: theme {u.theme.id}: {u.rule.phrase!r} ({u.rule.where}) "
-             "matches no paper; remove it" for u in unused]
-    lines += [f"{path}:{u.rule.line}: theme {u.theme.id}: {u.rule.phrase!r} ({u.rule.where}) "
-              f"matches one paper only ({u.papers[0]}); if it decides that paper, record a "
-              "decision in reviewed.yml instead" for u in single]
+def hygiene_lines(found: Hygiene, path: str) -> list[str]:
+    lines = [f"{path}:{u.line}: theme {u.theme.id}: concept {u.name!r} matches no paper; "
+             "remove it" for u in found.dead]
+    lines += [f"{path}:{u.line}: theme {u.theme.id}: concept {u.name!r} matches one paper only "
+              f"({u.papers[0]}); if it decides that paper, record a decision in reviewed.yml "
+              "instead" for u in found.single]
+    lines += [f"{path}:{u.line}: theme {u.theme.id}: phrase {u.name!r} matches no paper"
+              for u in found.dead_phrases]
     return lines

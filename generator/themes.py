@@ -67,6 +67,7 @@ class Score:
 
     theme: Theme
     matches: tuple[Match, ...]
+    purpose_at: int = NOWHERE  # where the title's first " for " stands
 
     @property
     def points(self) -> int:
@@ -75,6 +76,11 @@ class Score:
     @property
     def title(self) -> bool:
         return any(m.in_title for m in self.matches)
+
+    @property
+    def purpose(self) -> bool:
+        """Whether title evidence comes after "for": the purpose, not the means."""
+        return any(m.in_title and m.position > self.purpose_at for m in self.matches)
 
     @property
     def first(self) -> int:
@@ -143,7 +149,9 @@ def theme_score(theme: Theme, texts: dict[str, str]) -> Score:
     if theme.not_phrases:
         texts = {k: without(v, theme.not_phrases) for k, v in texts.items()}
     found = (concept_match(theme, c, texts) for c in theme.concepts)
-    return Score(theme, tuple(m for m in found if m is not None))
+    purpose_at = texts["title"].find(" for ")
+    return Score(theme, tuple(m for m in found if m is not None),
+                 NOWHERE if purpose_at < 0 else purpose_at)
 
 
 def paper_texts(paper: Paper) -> dict[str, str]:
@@ -157,11 +165,11 @@ def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
 
 def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
     """The stated order of candidates (see the module's docstring)."""
-    facets = {f: i for i, f in enumerate(taxonomy.facets)}
+    facets = {f: i for i, rank in enumerate(taxonomy.facets) for f in rank}
     facet = facets.get(score.theme.facet, len(facets))
     order = next(i for i, t in enumerate(taxonomy.themes) if t.id == score.theme.id)
     return (not score.title, facet if score.title else 0, -score.points,
-            -len(score.matches), score.first, order)
+            -len(score.matches), not score.purpose, score.first, order)
 
 
 def ranked(scored: dict[str, Score], taxonomy: Taxonomy) -> list[Score]:
@@ -185,13 +193,13 @@ def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
-    """By how many points the primary beat the runner-up it was ranked with
-    on equal terms (both with title evidence, or neither); None when no other
-    candidate stood on equal terms."""
+    """By how many points the primary beat the best rival that stood on equal
+    terms with it before the score was counted (title evidence, and facet when
+    that evidence is in the title); None when no rival did: the stated order
+    decided, not the points."""
     best = ranked(scored, taxonomy)
-    if len(best) < 2:
-        return None
-    rival = next((s for s in best[1:] if s.title == best[0].title), None)
+    terms = [rank_key(s, taxonomy)[:2] for s in best]
+    rival = next((s for s, t in zip(best[1:], terms[1:]) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
 
 
@@ -283,7 +291,7 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     return taxonomy, problems
 
 
-def _themes(data, facets: tuple[str, ...], bad) -> list[Theme]:
+def _themes(data, facets: tuple[tuple[str, ...], ...], bad) -> list[Theme]:
     themes: list[Theme] = []
     for node in data["themes"]:
         theme = _read_theme(node, facets, bad)
@@ -300,12 +308,17 @@ def _themes(data, facets: tuple[str, ...], bad) -> list[Theme]:
     return themes
 
 
-def _facets(data, bad) -> tuple[str, ...]:
+def _facets(data, bad) -> tuple[tuple[str, ...], ...]:
+    """The facets in the order their title evidence ranks; a list inside the
+    list holds facets of equal rank."""
     value = data.get("facets") or []
-    if not isinstance(value, list) or not all(isinstance(f, str) and ID_RE.match(f) for f in value):
-        bad(data, "'facets' must list facet names (lowercase words), best-ranking first", "facets")
+    ranks = [[f] if isinstance(f, str) else f for f in value] if isinstance(value, list) else None
+    if ranks is None or not all(isinstance(r, list) and r and all(
+            isinstance(f, str) and ID_RE.match(f) for f in r) for r in ranks):
+        bad(data, "'facets' must list facet names (lowercase words), best-ranking first; "
+                  "a list inside it holds facets of equal rank", "facets")
         return ()
-    return tuple(dict.fromkeys(value))
+    return tuple(tuple(r) for r in ranks)
 
 
 def _overrides(data, ids: set[str], path: str, problems: list[Problem]) -> list[Override]:
@@ -363,7 +376,7 @@ def _int(data, key, default, bad) -> int:
     return value
 
 
-def _read_theme(node, facets: tuple[str, ...], bad) -> Theme | None:
+def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad) -> Theme | None:
     if not isinstance(node, dict):
         bad(node, "each theme must be a mapping with id, title and description")
         return None
@@ -389,11 +402,12 @@ def _read_theme(node, facets: tuple[str, ...], bad) -> Theme | None:
                  _phrases(node.get("not"), node, "not", bad, tid))
 
 
-def _facet(node, facets: tuple[str, ...], bad) -> str:
+def _facet(node, facets: tuple[tuple[str, ...], ...], bad) -> str:
     facet = node.get("facet", "")
-    if facet and facet not in facets:
+    known = [f for rank in facets for f in rank]
+    if facet and facet not in known:
         bad(node, f"theme {node['id']!r}: facet {facet!r} is not among 'facets' "
-                  f"({', '.join(facets) or 'none listed'})", "facet")
+                  f"({', '.join(known) or 'none listed'})", "facet")
         return ""
     return facet if isinstance(facet, str) else ""
 
