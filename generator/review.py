@@ -178,7 +178,8 @@ def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> Hygiene:
     for theme in taxonomy.themes:
         seen = [{k: without(v, theme.not_phrases) for k, v in t.items()} for t in texts]
         for concept in theme.concepts:
-            hits = tuple(p.id for p, t in zip(papers, seen) if concept_match(theme, concept, t))
+            hits = tuple(p.id for p, t, w in zip(papers, seen, texts)
+                         if concept_match(theme, concept, t, w))
             concepts.append(Use(theme, concept.name, concept.line, hits))
             if hits:
                 phrases += [Use(theme, r.phrase, r.line, phrase_papers(r, papers, seen))

@@ -40,6 +40,7 @@ CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "any
 THEME_KEYS = {"id", "title", "description", "facet", "catch_all", "concepts", "not", *RULE_KEYS}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOWHERE = 10**6  # the position of evidence not in the title
+STRONG = 3  # the points of a phrase that could decide a theme alone
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ class Score:
     def purpose(self) -> bool:
         """Whether title evidence comes after "for": the purpose, not the means."""
         return any(m.in_title and m.position > self.purpose_at for m in self.matches)
+
+    @property
+    def longest(self) -> int:
+        """The length of the longest phrase found in the title: the most specific."""
+        return max((len(m.rule.phrase) for m in self.matches if m.in_title), default=0)
 
     @property
     def first(self) -> int:
@@ -126,9 +132,12 @@ def found_anywhere(texts: dict[str, str], phrases: Iterable[str]) -> bool:
                for p in phrases)
 
 
-def concept_match(theme: Theme, concept: Concept, texts: dict[str, str]) -> Match | None:
-    """The concept's best phrase found in the texts, or None."""
-    if concept.unless and found_anywhere(texts, concept.unless):
+def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
+                  whole: dict[str, str] | None = None) -> Match | None:
+    """The concept's best phrase found in the texts, or None; ``unless``
+    phrases are sought in the whole texts (before the theme's ``not`` phrases
+    were taken out)."""
+    if concept.unless and found_anywhere(whole or texts, concept.unless):
         return None
     best = None
     for rule in concept.rules:
@@ -145,11 +154,10 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str]) -> Matc
     return best
 
 
-def theme_score(theme: Theme, texts: dict[str, str]) -> Score:
-    if theme.not_phrases:
-        texts = {k: without(v, theme.not_phrases) for k, v in texts.items()}
-    found = (concept_match(theme, c, texts) for c in theme.concepts)
-    purpose_at = texts["title"].find(" for ")
+def theme_score(theme: Theme, whole: dict[str, str]) -> Score:
+    texts = {k: without(v, theme.not_phrases) for k, v in whole.items()}
+    found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
+    purpose_at = whole["title"].find(" for ")
     return Score(theme, tuple(m for m in found if m is not None),
                  NOWHERE if purpose_at < 0 else purpose_at)
 
@@ -169,7 +177,7 @@ def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
     facet = facets.get(score.theme.facet, len(facets))
     order = next(i for i, t in enumerate(taxonomy.themes) if t.id == score.theme.id)
     return (not score.title, facet if score.title else 0, -score.points,
-            -len(score.matches), not score.purpose, score.first, order)
+            -len(score.matches), not score.purpose, score.first, -score.longest, order)
 
 
 def ranked(scored: dict[str, Score], taxonomy: Taxonomy) -> list[Score]:
@@ -179,8 +187,10 @@ def ranked(scored: dict[str, Score], taxonomy: Taxonomy) -> list[Score]:
 
 
 def secondary_ok(score: Score) -> bool:
-    """A theme beside the primary needs title evidence or two distinct concepts."""
-    return score.title or len(score.matches) >= 2
+    """A theme beside the primary needs title evidence or two distinct concepts
+    found by phrases that could decide alone (weak abstract words only add
+    weight: they do not bring a second theme)."""
+    return score.title or sum(m.points >= STRONG for m in score.matches) >= 2
 
 
 def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
