@@ -138,7 +138,10 @@ def reasons(paper: Paper, near: list[Paper], taxonomy: Taxonomy) -> list[tuple[s
 
 
 def majority_theme(near: list[Paper]) -> str | None:
-    """The primary theme of more than half the neighbours, if there is one."""
+    """The primary theme of more than half the neighbours, if there is one
+    (a corpus too small to give each paper its full set of neighbours has no vote)."""
+    if len(near) < NEIGHBOURS:
+        return None
     counts = Counter(p.primary_theme for p in near).most_common(1)
     return counts[0][0] if counts and counts[0][1] * 2 > len(near) else None
 
@@ -196,11 +199,12 @@ def phrase_papers(rule: Rule, papers: list[Paper], seen: list[dict[str, str]]) -
 
 
 def hygiene_lines(found: Hygiene, path: str) -> list[str]:
-    lines = [f"{path}:{u.line}: theme {u.theme.id}: concept {u.name!r} matches no paper; "
-             "remove it" for u in found.dead]
-    lines += [f"{path}:{u.line}: theme {u.theme.id}: concept {u.name!r} matches one paper only "
-              f"({u.papers[0]}); if it decides that paper, record a decision in reviewed.yml "
-              "instead" for u in found.single]
-    lines += [f"{path}:{u.line}: theme {u.theme.id}: phrase {u.name!r} matches no paper"
-              for u in found.dead_phrases]
-    return lines
+    """What hygiene found, in the order of themes.yml."""
+    notes = [(u, "matches no paper; remove it") for u in found.dead]
+    notes += [(u, f"matches one paper only ({u.papers[0]}); if it decides that paper, "
+                  "record a decision in reviewed.yml instead") for u in found.single]
+    notes += [(u, "matches no paper") for u in found.dead_phrases]
+    kinds = {id(u): "phrase" if u in found.dead_phrases else "concept" for u, _ in notes}
+    notes.sort(key=lambda n: n[0].line)
+    return [f"{path}:{u.line}: theme {u.theme.id}: {kinds[id(u)]} {u.name!r} {text}"
+            for u, text in notes]

@@ -44,6 +44,13 @@ STRONG = 3  # the points of a phrase that could decide a theme alone
 
 
 @dataclass(frozen=True)
+class _Line:
+    """A place in themes.yml for a message, where the node itself has none."""
+
+    line: int
+
+
+@dataclass(frozen=True)
 class Match:
     """A concept of a theme found in a paper, by its best phrase."""
 
@@ -456,22 +463,25 @@ def _mapped_concepts(node, tid: str, bad) -> list[Concept]:
         bad(node, f"theme {tid!r}: 'concepts' must be a list", "concepts")
         return []
     concepts = []
-    for item in items:
-        concept = _read_concept(item, node, tid, bad)
+    lines = getattr(items, "item_lines", [0] * len(items))
+    for item, line in zip(items, lines):
+        concept = _read_concept(item, line, tid, bad)
         if concept:
             concepts.append(concept)
     return concepts
 
 
-def _read_concept(item, node, tid: str, bad) -> Concept | None:
-    if not isinstance(item, dict) or not any(k in item for k in CONCEPT_KEYS):
-        bad(node, f"theme {tid!r}: each concept is a mapping with title, abstract or "
-                  "anywhere phrases (and optionally name and unless)", "concepts")
-        return None
-    unknown = [k for k in item if k not in {*CONCEPT_KEYS, "name", "unless"}]
+def _read_concept(item, line: int, tid: str, bad) -> Concept | None:
+    unknown = [k for k in item if k not in {*CONCEPT_KEYS, "name", "unless"}] \
+        if isinstance(item, dict) else []
     if unknown:
         bad(item, f"theme {tid!r}: unknown concept key {unknown[0]!r}; keys are: "
                   "name, title, abstract, anywhere, unless", unknown[0])
+        return None
+    if not isinstance(item, dict) or not any(k in item for k in CONCEPT_KEYS):
+        bad(_Line(line), f"theme {tid!r}: each concept is a mapping with title, abstract or "
+                         "anywhere phrases (and optionally name and unless)")
+        return None
     rules = []
     for key, list_key in CONCEPT_KEYS.items():
         where, weight = RULE_KEYS[list_key]
