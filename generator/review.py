@@ -179,7 +179,8 @@ def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> Hygiene:
     texts = [paper_texts(p) for p in papers]
     concepts, phrases = [], []
     for theme in taxonomy.themes:
-        seen = [{k: without(v, theme.not_phrases) for k, v in t.items()} for t in texts]
+        seen = [{k: without(t[k], theme.not_phrases) for k in ("title", "abstract")}
+                for t in texts]
         for concept in theme.concepts:
             hits = tuple(p.id for p, t, w in zip(papers, seen, texts)
                          if concept_match(theme, concept, t, w))

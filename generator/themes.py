@@ -120,6 +120,15 @@ def phrase_needle(phrase: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def first_word(phrase: str) -> str | None:
+    """A whole word every match of the phrase contains (None when its only
+    word may go on): a paper without it cannot match, and is not searched."""
+    needle = phrase_needle(phrase)
+    parts = needle.split()
+    return parts[0] if parts and (needle.endswith(" ") or len(parts) > 1) else None
+
+
+@lru_cache(maxsize=None)
 def _blank_pattern(phrase: str) -> re.Pattern:
     needle = phrase_needle(phrase)
     tail = r"\w* " if not needle.endswith(" ") else ""
@@ -147,7 +156,11 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
     if concept.unless and found_anywhere(whole or texts, concept.unless):
         return None
     best = None
+    present = texts.get("words")
     for rule in concept.rules:
+        word = first_word(rule.phrase)
+        if present is not None and word is not None and word not in present:
+            continue
         needle = phrase_needle(rule.phrase)
         places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
         for place in places:
@@ -161,16 +174,19 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
     return best
 
 
-def theme_score(theme: Theme, whole: dict[str, str]) -> Score:
-    texts = {k: without(v, theme.not_phrases) for k, v in whole.items()}
+def theme_score(theme: Theme, whole: dict) -> Score:
+    texts = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts["words"] = whole.get("words")
     found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
     purpose_at = whole["title"].find(" for ")
     return Score(theme, tuple(m for m in found if m is not None),
                  NOWHERE if purpose_at < 0 else purpose_at)
 
 
-def paper_texts(paper: Paper) -> dict[str, str]:
-    return {"title": words(paper.title), "abstract": words(paper.abstract)}
+def paper_texts(paper: Paper) -> dict:
+    """The paper's title and abstract as ``words()``, and the set of its words."""
+    texts = {"title": words(paper.title), "abstract": words(paper.abstract)}
+    return {**texts, "words": frozenset((texts["title"] + texts["abstract"]).split())}
 
 
 def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:

@@ -199,3 +199,24 @@ def test_the_seed_decisions_are_read_without_problems():
     by_id = {p.id: p for p in corpus.papers}
     for decision in corpus.taxonomy.reviewed:
         assert by_id[decision.paper].themes[: len(decision.themes)] == decision.themes
+
+
+def test_old_theme_addresses_keep_working_in_the_built_site(tmp_path, built_site):
+    # The seed split four themes: their old pages list where the papers went.
+    split = (built_site["site"] / "themes" / "distribution-shift" / "index.html").read_text()
+    for target in ("domain-generalization", "domain-adaptation", "uncertainty-ood-detection"):
+        assert f'href="../{target}/"' in split
+    assert 'http-equiv="refresh"' not in split
+    # A renamed theme's old page sends the browser on.
+    root = Path(__file__).parent.parent
+    shutil.copy(root / "mkdocs.yml", tmp_path)
+    shutil.copytree(root / "overrides", tmp_path / "overrides")
+    shutil.copytree(SMALL, tmp_path / "content")
+    with open(tmp_path / "content" / "themes.yml", "a") as themes:
+        themes.write("moved:\n  grokking: [memorization]\n")
+    (tmp_path / "generated").mkdir()
+    run = survey("build", "--strict", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    renamed = (tmp_path / "site" / "themes" / "grokking" / "index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../memorization/">' in renamed
+    assert 'href="../memorization/"' in renamed
