@@ -37,6 +37,7 @@ class SurveyConfig(Config):
 class SurveyPlugin(BasePlugin[SurveyConfig]):
     serving = False
     generated_once = False
+    corpus = None  # what the search index is made from
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -64,6 +65,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             if self.serving:
                 return  # the preview goes on with the pages it has
             raise PluginError("the content cannot be read; nothing was built") from None
+        self.corpus = result.corpus
         if report:
             save_report(report, result.corpus)
         else:
@@ -81,14 +83,14 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         return server
 
     def on_post_build(self, config):
-        if self.config.search:
-            index_search(Path(config.site_dir))
+        if self.config.search and self.corpus is not None:
+            index_search(self.corpus, Path(config.site_dir))
 
 
-def index_search(site: Path) -> None:
-    """Build the Pagefind index of the paper pages into ``site/pagefind``,
+def index_search(corpus, site: Path) -> None:
+    """Build the Pagefind index of the papers into ``site/pagefind``,
     the same wherever the site is built (see search_index)."""
     try:
-        search_index.index_site(site)
+        search_index.index_corpus(corpus, site)
     except (OSError, search_index.SearchIndexError) as err:
         log.warning(f"search index not built: {err}")

@@ -1,0 +1,56 @@
+"""What a reader can narrow papers by and sort them by: the facts behind the
+search filters, the search's sort orders and the theme pages' controls.
+
+Pure functions of a paper (and its curated summary); the search index
+(``search_index``) and the theme pages (``render``) both read them, so the
+count a theme page shows and the count the search shows are the same.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .model import Paper, Summary
+
+# Where a link means "the code is published": repository hosts, not project pages.
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net",
+              "anonymous.4open.science")
+UNDATED = "undated"
+YES, NO = "yes", "no"
+
+
+def code_url(paper: Paper, summary: Summary | None = None) -> str | None:
+    """The paper's code: the curated link first, else a repository named in its abstract."""
+    curated = paper.code or (summary.code if summary else None)
+    return curated or next((url for url in paper.links if _is_repository(url)), None)
+
+
+def _is_repository(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host in CODE_HOSTS
+
+
+def year(paper: Paper) -> str:
+    return str(paper.date.year) if paper.date else UNDATED
+
+
+def filters(paper: Paper, summary: Summary | None = None) -> dict[str, list[str]]:
+    """The paper's value of each facet, as the search index files them."""
+    return {
+        "theme": list(paper.themes),
+        "primary": [paper.primary_theme] if paper.primary_theme else [],
+        "year": [year(paper)],
+        "code": [YES if code_url(paper, summary) else NO],
+        "summary": [YES if summary else NO],
+        "cross": [YES if paper.cross_listed else NO],
+    }
+
+
+def sort_keys(paper: Paper) -> dict[str, str]:
+    """Every paper carries every key (Pagefind leaves out of a sorted result
+    the records that lack its key): the undated sort last, newest first, and
+    unknown upvotes below zero."""
+    return {
+        "date": paper.date.isoformat() if paper.date else "0000-00-00",
+        "upvotes": str(paper.upvotes if paper.upvotes is not None else -1),
+        "title": paper.title.casefold(),
+    }
