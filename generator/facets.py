@@ -46,11 +46,10 @@ def filters(paper: Paper, summary: Summary | None = None) -> dict[str, list[str]
 
 
 def sort_keys(paper: Paper) -> dict[str, str]:
-    """Every paper carries every key (Pagefind leaves out of a sorted result
-    the records that lack its key): the undated sort last, newest first, and
-    unknown upvotes below zero."""
-    return {
-        "date": paper.date.isoformat() if paper.date else "0000-00-00",
-        "upvotes": str(paper.upvotes if paper.upvotes is not None else -1),
-        "title": paper.title.casefold(),
-    }
+    """Keys that sort as text. Every paper carries every key (Pagefind leaves
+    out of a sorted result the records that lack its key): the undated sort
+    last when newest come first; equal upvotes (most often: none known) are
+    ordered newest first."""
+    date = paper.date.isoformat() if paper.date else "0000-00-00"
+    upvotes = paper.upvotes + 1 if paper.upvotes is not None else 0
+    return {"date": date, "upvotes": f"u{upvotes:09d}/{date}", "title": paper.title.casefold()}

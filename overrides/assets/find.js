@@ -149,6 +149,27 @@
     });
   }
 
+  // Pagefind matches each word of a query wherever it stands. Ranked by
+  // relevance, a query of several words finds first the papers that have them
+  // side by side, as typed ("length generalization"); the papers that only
+  // have them apart are offered after those, at the reader's request.
+  // Pagefind's own sorts (newest, most upvoted) take every paper with the words.
+  function find(pf, query, options) {
+    var words = query ? query.split(/\s+/) : [];
+    if (options.sort || words.length < 2 || query.indexOf("\"") >= 0) return pf.search(query, options);
+    return Promise.all([pf.search("\"" + query + "\"", options), pf.search(query, options)])
+      .then(function (both) {
+        var phrase = both[0];
+        var all = both[1];
+        if (!phrase || !all || !phrase.results.length) return all;
+        var together = {};
+        phrase.results.forEach(function (r) { together[r.id] = true; });
+        var result = Object.assign({}, phrase);
+        result.apart = all.results.filter(function (r) { return !together[r.id]; });
+        return result;
+      });
+  }
+
   // -- one controller for both pages ---------------------------------------------------------
 
   function Finder(form) {
@@ -240,10 +261,11 @@
     var sort = SORTS[state.sort] || (browsing ? SORTS.date : undefined);
     this.status.textContent = "Searching…";
     return pagefind().then(function (pf) {
-      return pf.search(browsing ? null : state.q, {filters: filters, sort: sort});
+      return find(pf, browsing ? null : state.q, {filters: filters, sort: sort});
     }).then(function (found) {
       if (run !== self.run || !found) return;
       self.results = found.results;
+      self.apart = found.apart || [];
       self.shown = 0;
       if (self.staticList) self.staticList.hidden = true;
       self.list.replaceChildren();
@@ -251,7 +273,9 @@
       var of = self.theme ? " of " + self.total : "";
       var order = state.sort === "upvotes" ? "most upvoted first" : state.sort === "title" ? "by title"
         : (state.sort === "date" || browsing) ? "newest first" : "best match first";
-      self.status.textContent = plural(n, "paper", "papers").replace(/^(\d+)/, "$1" + of) + ", " + order + ".";
+      var apart = self.apart.length ? " " + plural(self.apart.length, "more paper has", "more papers have") +
+        " the words apart." : "";
+      self.status.textContent = n + of + (n === 1 && !of ? " paper, " : " papers, ") + order + "." + apart;
       self.status.setAttribute("data-count", String(n));
       self.counts(found.filters);
       return self.showMore();
@@ -261,9 +285,16 @@
   Finder.prototype.showMore = function () {
     var self = this;
     var run = this.run;
+    if (this.shown >= this.results.length && this.apart.length) {
+      this.results = this.results.concat(this.apart);  // the reader asked for the papers with the words apart
+      this.apart = [];
+    }
     var batch = this.results.slice(this.shown, this.shown + BATCH);
     this.shown += batch.length;
-    this.more.hidden = this.shown >= this.results.length;
+    var left = this.shown < this.results.length;
+    this.more.hidden = !left && !this.apart.length;
+    this.more.textContent = left ? "Show more" : "Show " + plural(this.apart.length, "paper", "papers") +
+      " with the words apart";
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
       if (run !== self.run) return;
       pages.forEach(function (data) { self.list.appendChild(resultItem(data, self.names, self.theme)); });
