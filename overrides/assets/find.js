@@ -198,6 +198,7 @@
     var timer = null;
     form.addEventListener("input", function (event) {
       if (event.target.type !== "search") return;
+      self.form.setAttribute("data-state", "busy");
       clearTimeout(timer);
       timer = setTimeout(function () { self.changed(false); }, 250);
     });
@@ -236,8 +237,13 @@
     return this.search(state);
   };
 
+  // The form's data-state is "busy" while a search runs and "done" once its
+  // results are on the page (for the reader's assistive tools, and for tests).
+  Finder.prototype.done = function () { this.form.setAttribute("data-state", "done"); };
+
   Finder.prototype.showStatic = function () {
     this.run += 1;
+    this.done();
     if (this.staticList) this.staticList.hidden = false;
     this.list.replaceChildren();
     this.more.hidden = true;
@@ -247,6 +253,7 @@
   Finder.prototype.search = function (state) {
     var run = ++this.run;
     var self = this;
+    this.form.setAttribute("data-state", "busy");
     var filters = {};
     Object.keys(state.filters).forEach(function (name) { filters[name] = {any: state.filters[name]}; });
     if (this.theme) filters.theme = this.theme;
@@ -256,6 +263,7 @@
       this.more.hidden = true;
       this.status.textContent = "Type a few words, or choose a theme or a year to browse.";
       if (this.totals) this.counts(this.totals);
+      this.done();
       return Promise.resolve();
     }
     var sort = SORTS[state.sort] || (browsing ? SORTS.date : undefined);
@@ -279,6 +287,8 @@
       self.status.setAttribute("data-count", String(n));
       self.counts(found.filters);
       return self.showMore();
+    }).then(function () {
+      if (run === self.run) self.done();
     });
   };
 
