@@ -8,8 +8,9 @@ Pagefind filters (theme, year, has code, has a curated summary, cross-listed)
 and sort keys (date, upvotes, title); see ``facets``.
 
 Records are fed to ``pagefind --service`` (the protocol Pagefind's own Python
-and Node wrappers speak) one at a time in the corpus's order, so the same
-corpus gives the same index files wherever it is built. (The Python wrapper
+and Node wrappers speak) one at a time in the corpus's order, and the files
+it returns are put in a fixed order (``pagefind_bundle``), so the same corpus
+gives the same index files wherever and however often it is built. (The Python wrapper
 polls for each answer every 0.1 s, 40 s for 400 papers; this client just
 reads the answer.) The files come back in memory and are written here: asked
 to write them itself, the service answers before its writes are done, and
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
-from . import facets, write
+from . import facets, pagefind_bundle, write
 from .model import Corpus, Paper, Summary
 from .render import page_url, paper_path
 
@@ -107,7 +108,7 @@ def search_bundle(entries: list[dict]) -> dict[str, bytes]:
         for entry in entries:
             service.send({"type": "AddRecord", "index_id": index, **entry})
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
-    bundle = {f["path"]: base64.b64decode(f["content"]) for f in files}
+    bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files})
     outside = [p for p in bundle if Path(p).is_absolute() or ".." in Path(p).parts]
     if outside:
         raise SearchIndexError(f"pagefind named a file outside its folder: {outside[0]}")
