@@ -15,7 +15,7 @@ from .model import Paper, Summary
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net",
               "anonymous.4open.science")
 UNDATED = "undated"
-YES, NO = "yes", "no"
+YES = "yes"
 
 
 def code_url(paper: Paper, summary: Summary | None = None) -> str | None:
@@ -34,22 +34,31 @@ def year(paper: Paper) -> str:
 
 
 def filters(paper: Paper, summary: Summary | None = None) -> dict[str, list[str]]:
-    """The paper's value of each facet, as the search index files them."""
-    return {
+    """The paper's value of each facet, as the search index files them. A
+    yes-or-no facet is filed only when yes: a reader narrows to the papers with
+    code, never to those without, and each value costs the index a list of papers."""
+    values = {
         "theme": list(paper.themes),
         "primary": [paper.primary_theme] if paper.primary_theme else [],
         "year": [year(paper)],
-        "code": [YES if code_url(paper, summary) else NO],
-        "summary": [YES if summary else NO],
-        "cross": [YES if paper.cross_listed else NO],
+        "code": [YES] if code_url(paper, summary) else [],
+        "summary": [YES] if summary else [],
+        "cross": [YES] if paper.cross_listed else [],
     }
+    return {name: v for name, v in values.items() if v}
 
 
 def sort_keys(paper: Paper) -> dict[str, str]:
     """Keys that sort as text. Every paper carries every key (Pagefind leaves
     out of a sorted result the records that lack its key): the undated sort
     last when newest come first; equal upvotes (most often: none known) are
-    ordered newest first."""
+    ordered newest first. Order by title is the index's own order (see
+    ``title_order``), which costs the index nothing."""
     date = paper.date.isoformat() if paper.date else "0000-00-00"
     upvotes = paper.upvotes + 1 if paper.upvotes is not None else 0
-    return {"date": date, "upvotes": f"u{upvotes:09d}/{date}", "title": paper.title.casefold()}
+    return {"date": date, "upvotes": f"u{upvotes:09d}/{date}"}
+
+
+def title_order(paper: Paper) -> tuple[str, str]:
+    """The order papers go into the index: by title, then by id."""
+    return paper.title.casefold(), paper.id

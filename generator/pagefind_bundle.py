@@ -43,16 +43,21 @@ def canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _renamed(bundle, folder, suffix, rewrite, result) -> dict[str, str]:
-    """Rewrite each file of a folder; return {old hash: new hash}."""
-    names = {}
+    """Rewrite each file of a folder; return {old hash: new hash}. Names are
+    as short as Pagefind's (every fragment's name is in the metadata every
+    reader loads), made longer where two would be the same, in content order."""
+    contents = {}
     for path in sorted(p for p in bundle if p.startswith(folder + "/")):
-        old = path[len(folder) + 1: -len(suffix)]
-        content = rewrite(_unpack(bundle[path]))
-        new = _name(old.split("_")[0], content, 12)
-        packed = _pack(content)
-        if result.setdefault(f"{folder}/{new}{suffix}", packed) != packed:
-            raise BundleError(f"two search index files share the name {new}")
+        contents[path[len(folder) + 1: -len(suffix)]] = rewrite(_unpack(bundle[path]))
+    names, taken = {}, {}
+    for old, content in sorted(contents.items(), key=lambda item: item[1]):
+        new, length = _name(old.split("_")[0], content, 7), 7
+        while taken.get(new, content) != content:
+            length += 1
+            new = _name(old.split("_")[0], content, length)
+        taken[new] = content
         names[old] = new
+        result[f"{folder}/{new}{suffix}"] = _pack(content)
     return names
 
 

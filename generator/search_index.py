@@ -47,8 +47,10 @@ def index_corpus(corpus: Corpus, site: Path) -> int:
 
 
 def records(corpus: Corpus) -> list[dict]:
-    """One Pagefind custom record per paper, in the corpus's order."""
-    return [record(p, corpus.summaries.get(p.id)) for p in corpus.papers]
+    """One Pagefind custom record per paper, by title: a search with no words
+    and no sort lists its papers in this order (see facets.title_order)."""
+    papers = sorted(corpus.papers, key=facets.title_order)
+    return [record(p, corpus.summaries.get(p.id)) for p in papers]
 
 
 def record(paper: Paper, summary: Summary | None) -> dict:

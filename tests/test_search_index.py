@@ -25,13 +25,20 @@ def records(corpus):
 
 def test_one_record_per_paper_at_its_page(corpus, records):
     assert len(records) == len(corpus.papers) == 414
-    assert [r["url"] for r in records] == [f"papers/{p.id}/" for p in corpus.papers]
+    by_title = sorted(corpus.papers, key=lambda p: (p.title.casefold(), p.id))
+    assert [r["url"] for r in records] == [f"papers/{p.id}/" for p in by_title]
     assert len({r["url"] for r in records}) == 414
+
+
+def in_order(corpus, records):
+    """Each paper with its record."""
+    by_url = {r["url"]: r for r in records}
+    return [(p, by_url[f"papers/{p.id}/"]) for p in corpus.papers]
 
 
 def test_a_record_holds_what_the_paper_is_about_and_nothing_of_its_page(corpus, records):
     titles = {t.title for t in corpus.taxonomy.themes}
-    for paper, record in zip(corpus.papers, records):
+    for paper, record in in_order(corpus, records):
         summary = corpus.summaries.get(paper.id)
         assert record["meta"]["title"] == paper.title
         assert set(record["meta"]) == {"title", "facts"}  # Pagefind indexes every value
@@ -41,7 +48,7 @@ def test_a_record_holds_what_the_paper_is_about_and_nothing_of_its_page(corpus, 
             assert record["content"] == paper.abstract
         assert "undated" not in record["content"]
         assert not [t for t in titles if t in record["content"]]
-    summarised = [(p, r) for p, r in zip(corpus.papers, records) if p.id in corpus.summaries]
+    summarised = [(p, r) for p, r in in_order(corpus, records) if p.id in corpus.summaries]
     assert len(summarised) == 15
     for paper, record in summarised:
         summary = corpus.summaries[paper.id]
@@ -56,12 +63,15 @@ def test_facets_and_sort_keys(corpus, records):
     assert grok["filters"]["theme"] == list(paper.themes)
     assert grok["filters"]["primary"] == [paper.themes[0]]
     for record in records:
-        assert set(record["filters"]) == {"theme", "primary", "year", "code", "summary", "cross"}
-        assert set(record["sort"]) == {"date", "upvotes", "title"}  # every key on every paper
-    assert sum(r["filters"]["summary"] == ["yes"] for r in records) == 15
-    assert sum(r["filters"]["cross"] == ["yes"] for r in records) == 46
+        assert {"theme", "primary", "year"} <= set(record["filters"]) <= {
+            "theme", "primary", "year", "code", "summary", "cross"}
+        assert all(v == ["yes"] for k, v in record["filters"].items()
+                   if k in ("code", "summary", "cross"))  # no list of the papers without
+        assert set(record["sort"]) == {"date", "upvotes"}  # every key on every paper
+    assert sum("summary" in r["filters"] for r in records) == 15
+    assert sum("cross" in r["filters"] for r in records) == 46
     assert sum(r["filters"]["year"] == ["undated"] for r in records) == 414 - 87
-    assert 80 < sum(r["filters"]["code"] == ["yes"] for r in records) < 110
+    assert 80 < sum("code" in r["filters"] for r in records) < 110
 
 
 def test_code_means_a_repository(corpus):

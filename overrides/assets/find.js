@@ -12,7 +12,9 @@
   // site is served from.
   var ROOT = new URL("..", document.currentScript.src);
   var FILTERS = ["theme", "year", "code", "summary", "cross", "primary"];
-  var SORTS = {date: {date: "desc"}, upvotes: {upvotes: "desc"}, title: {title: "asc"}};
+  // Sort orders by Pagefind's sort keys; by title is the index's own order,
+  // which a search with no words and no sort keeps.
+  var SORTS = {date: {date: "desc"}, upvotes: {upvotes: "desc"}};
   var BATCH = 20;
   var loading = null;
 
@@ -266,7 +268,8 @@
       this.done();
       return Promise.resolve();
     }
-    var sort = SORTS[state.sort] || (browsing ? SORTS.date : undefined);
+    var sort = state.sort === "title" && browsing ? undefined
+      : SORTS[state.sort] || (browsing ? SORTS.date : undefined);
     this.status.textContent = "Searching…";
     return pagefind().then(function (pf) {
       return find(pf, browsing ? null : state.q, {filters: filters, sort: sort});
