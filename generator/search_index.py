@@ -42,7 +42,7 @@ class SearchIndexError(Exception):
 def index_corpus(corpus: Corpus, site: Path) -> int:
     """Index the corpus's papers into ``site/pagefind``; return how many."""
     entries = records(corpus)
-    write.sync(search_bundle(entries), Path(site) / BUNDLE)
+    write.write_new(search_bundle(entries), Path(site) / BUNDLE)
     return len(entries)
 
 

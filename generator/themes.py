@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .errors import Problem
 from .model import Override, Paper, Rule, Taxonomy, Theme
+from .schema import BOOL, INT, LIST, MAPPING, TEXT, TEXTS, Field, Schema, validate
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
@@ -123,6 +124,47 @@ def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:
     return lines
 
 
+def _id_problem(value: str) -> str | None:
+    if not ID_RE.match(value):
+        return f"theme id {value!r} must be lowercase words joined by hyphens"
+    if value in RESERVED_IDS:
+        return (f"theme id {value!r} is the address of the site's page of all themes: "
+                "choose another")
+    return None
+
+
+def _phrases_problem(phrases: list[str] | None) -> str | None:
+    empty = next((p for p in phrases or [] if not words(p.rstrip("* ")).strip()), None)
+    if empty is None:
+        return None
+    return f"phrase {empty!r} has no words to find (it would match every paper or none): " \
+           "write the words it should find"
+
+
+def _at_least_1(value: int) -> str | None:
+    return None if value >= 1 else f"{value} must be a whole number of at least 1"
+
+
+RESERVED_IDS = {"index", "readme"}  # themes/index.md is the site's page of all themes
+# The keys of themes.yml and of each of its themes: anything else is a typo,
+# reported with the likely intended key (see schema.py).
+THEME_SCHEMA: Schema = {
+    "id": Field(TEXT, required=True, check=_id_problem,
+                about="lowercase words joined by hyphens: the theme page's address"),
+    "title": Field(TEXT, required=True, about="the theme's name"),
+    "description": Field(TEXT, required=True, about="a sentence or two for the theme's page"),
+    "catch_all": Field(BOOL, about="true for the one theme of papers no rule claims"),
+    **{key: Field(TEXTS, check=_phrases_problem, about=f"phrases looked for in the {where}")
+       for key, (where, _) in RULE_KEYS.items()},
+}
+TAXONOMY_SCHEMA: Schema = {
+    "themes": Field(LIST, required=True, items=THEME_SCHEMA, item_name="theme"),
+    "overrides": Field(MAPPING, about="paper id: [theme ids]"),
+    "threshold": Field(INT, check=_at_least_1, about="the score a theme needs to take a paper"),
+    "max_themes": Field(INT, check=_at_least_1, about="the most themes a paper gets"),
+}
+
+
 def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     """The taxonomy from parsed ``themes.yml``; problems name their lines."""
     problems: list[Problem] = []
@@ -134,8 +176,10 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         bad(data, "expected a mapping with a 'themes' list")
         return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
+    written = data  # as written: the catch-all count below is taken on it
+    data, problems[:] = validate(data, TAXONOMY_SCHEMA, path)
     themes = []
-    for node in data["themes"]:
+    for node in data.get("themes", []):
         theme = _read_theme(node, bad)
         if theme is None:
             continue
@@ -143,16 +187,16 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
             bad(node, f"theme id {theme.id!r} is used twice", "id")
             continue
         themes.append(theme)
-    if sum(t.catch_all for t in themes) != 1:
+    # Counted on what was written, so that a catch-all theme left out for
+    # another problem is not also reported as missing.
+    declared = [n for n in written["themes"] if isinstance(n, dict) and n.get("catch_all") is True]
+    if len(declared) != 1:
         bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
-        if not any(t.catch_all for t in themes):
-            themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
+    if not any(t.catch_all for t in themes):
+        themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
     ids = {t.id for t in themes}
     overrides = []
     raw = data.get("overrides") or {}
-    if not isinstance(raw, dict):
-        bad(data, "'overrides' must map paper ids to lists of theme ids", "overrides")
-        raw = {}
     for paper_id, value in raw.items():
         line = getattr(raw, "key_lines", {}).get(paper_id)
         listed = [value] if isinstance(value, str) else value
@@ -167,38 +211,18 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
         overrides.append(Override(paper_id, tuple(dict.fromkeys(listed)), line or 0))
     taxonomy = Taxonomy(
         themes=tuple(themes), overrides=tuple(overrides),
-        threshold=_int(data, "threshold", 3, bad), max_themes=_int(data, "max_themes", 3, bad))
+        threshold=data.get("threshold", 3), max_themes=data.get("max_themes", 3))
     return taxonomy, problems
 
 
-def _int(data, key, default, bad) -> int:
-    value = data.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        bad(data, f"{key!r} must be a whole number of at least 1", key)
-        return default
-    return value
-
-
 def _read_theme(node, bad) -> Theme | None:
-    if not isinstance(node, dict):
-        bad(node, "each theme must be a mapping with id, title and description")
-        return None
-    missing = [k for k in ("id", "title", "description") if not isinstance(node.get(k), str)]
-    if missing:
-        bad(node, f"theme is missing {', '.join(missing)} (text expected)")
-        return None
-    if not ID_RE.match(node["id"]):
-        bad(node, f"theme id {node['id']!r} must be lowercase words joined by hyphens", "id")
-        return None
+    """A theme from its fields that passed THEME_SCHEMA."""
     rules = []
     for key, (where, weight) in RULE_KEYS.items():
-        phrases = node.get(key) or []
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-            bad(node, f"theme {node['id']!r}: {key!r} must be a list of phrases", key)
-            continue
-        rules.extend(Rule(p.strip(), where, weight) for p in phrases)
+        rules.extend(Rule(p.strip(), where, weight) for p in node.get(key) or [])
     catch = node.get("catch_all", False) is True
-    if not rules and not catch:
+    rejected = set(node.key_lines) - set(node)  # reported already: a misspelt rule key
+    if not rules and not catch and not rejected:
         bad(node, f"theme {node['id']!r} has no rules: give it in_title, in_abstract or "
                   "anywhere phrases, or make it the catch-all")
     return Theme(node["id"], node["title"].strip(), " ".join(node["description"].split()),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import facets, search_index
-from generator.content import read_content
+from generator.build import read_corpus as read_content
 
 SEEDS = Path(__file__).resolve().parent / "seed" / "content"
 

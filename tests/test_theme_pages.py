@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content
+from generator.build import read_corpus as read_content
 from generator.model import Paper, SourceLine
 from generator.render import THEME_PAGE_SIZE, Renderer
 

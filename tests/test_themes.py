@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content
+from generator.build import read_corpus
 from generator.model import Paper
 from generator.themes import assign, explain, read_taxonomy
 from generator.yamlfile import load_yaml
@@ -117,7 +117,7 @@ overrides:
 
 
 def test_override_decides_and_explain_says_so():
-    corpus = read_content(ROOT / "tests" / "fixtures" / "small")
+    corpus = read_corpus(ROOT / "tests" / "fixtures" / "small")
     soups = next(p for p in corpus.papers if p.id == "sparse-model-soups")
     assert soups.themes == ("domain-shift",)
     lines = explain(soups, corpus.taxonomy)
@@ -125,7 +125,7 @@ def test_override_decides_and_explain_says_so():
 
 
 def test_shipped_taxonomy_fits_the_corpus():
-    corpus = read_content(ROOT / "tests" / "seed" / "content")
+    corpus = read_corpus(ROOT / "tests" / "seed" / "content")
     themes = corpus.taxonomy.themes
     n = len(corpus.papers)
     assert 10 <= len(themes) <= 20
