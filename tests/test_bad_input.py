@@ -555,3 +555,17 @@ def test_a_one_card_dump_of_an_unknown_layout_is_refused(tmp_path):
     refusal = [p for p in corpus.problems if "refused" in p.message]
     assert len(refusal) == 1 and refusal[0].is_error and refusal[0].line == 3
     assert "(lines 3, 5, 7)" in refusal[0].message
+
+
+@pytest.mark.parametrize("body", ["[" * 300_000, "*a" * 150_000, "[a](" * 75_000])
+def test_a_hostile_long_summary_is_refused_quickly(body):
+    # Markdown parsing of such text grows faster than its length (15 s for
+    # 300 KB of "["): a body over the limit is refused before it is parsed.
+    import time
+    from generator.summaries import check_body
+    start = time.perf_counter()
+    problems, html, teaser = check_body(body, "x.md", 5)
+    assert time.perf_counter() - start < 2.0
+    assert [str(p) for p in problems] == [
+        f"x.md:5: the summary is {len(body):,} characters long; keep it under 4,000"]
+    assert (html, teaser) == ("", "")
