@@ -76,6 +76,8 @@ NAME_PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "della", "di", 
 TITLE_MAX = 300
 ABSTRACT_MIN = 200
 LINE_MAX = 20_000
+LINES_MAX = 100_000  # a listing of thousands of papers has tens of thousands of lines
+PROBLEMS_MAX = 100  # reported one by one, per listing
 CUT_OFF = "has a title but no abstract (cut off?); kept with an empty abstract"
 
 
@@ -184,6 +186,10 @@ def parse_listing(text: str, path: str, year: int | None) -> ParsedListing:
     left out)."""
     reader = _Reader(path, year)
     lines = lines_of(text)
+    if len(lines) > LINES_MAX:
+        return ParsedListing(problems=[Problem(path, None, (
+            f"{len(lines):,} lines, more than any listing page shows (limit {LINES_MAX:,}): "
+            "not read; is it a listing dump? (split a long one into several files)"))])
     for i, (n, line) in enumerate(lines):
         ahead = [text for _, text in lines[i + 1 : i + 3]] + [None, None]
         reader.read(n, line, ahead[0], ahead[1])
@@ -400,6 +406,7 @@ class _Reader:
             self.problem(None, "no entries found: the file holds only page chrome and "
                                "metadata; is it a listing dump?")
         self.refuse_if_misread()
+        self.result.problems = _at_most(self.result.problems, self.path)
         return self.result
 
     def refuse_if_misread(self) -> None:
@@ -419,6 +426,18 @@ class _Reader:
 
 def _date_like(line: str) -> bool:
     return len(line) <= DATE_LIKE_MAX and bool(DATE_LIKE_RE.match(line))
+
+
+def _at_most(problems: list[Problem], path: str) -> list[Problem]:
+    """The first PROBLEMS_MAX problems and a count of the rest: a file with
+    thousands is not a listing a person can fix line by line."""
+    if len(problems) <= PROBLEMS_MAX:
+        return problems
+    rest = problems[PROBLEMS_MAX:]
+    errors = sum(p.is_error for p in rest)
+    return problems[:PROBLEMS_MAX] + [Problem(
+        path, None, f"... and {len(rest):,} more problems in this file, not shown",
+        Level.ERROR if errors else WARNING)]
 
 
 def _wants_value(kind: str, line: str, n: int) -> tuple[str, int] | None:

@@ -569,3 +569,23 @@ def test_a_hostile_long_summary_is_refused_quickly(body):
     assert [str(p) for p in problems] == [
         f"x.md:5: the summary is {len(body):,} characters long; keep it under 4,000"]
     assert (html, teaser) == ("", "")
+
+
+def test_a_dump_of_a_million_lines_is_refused_quickly():
+    import time
+    start = time.perf_counter()
+    parsed = parse_listing("a\n" * 1_000_000, "listing.txt", 2025)
+    assert time.perf_counter() - start < 5.0  # read line by line, it took 22 s
+    assert parsed.entries == []
+    assert [str(p) for p in parsed.problems] == [
+        "listing.txt: 1,000,000 lines, more than any listing page shows (limit 100,000): not "
+        "read; is it a listing dump? (split a long one into several files)"]
+
+
+def test_thousands_of_problems_in_one_file_are_counted_not_listed():
+    parsed = parse_listing("Title\n\nAbstract.\n\n" + "42\n" * 5_000, "listing.txt", 2025)
+    shown = [str(p) for p in parsed.problems]
+    assert len(shown) == 101
+    assert shown[0] == "listing.txt:5: a number alone ('42') cannot be placed; ignored"
+    assert shown[-1] == "listing.txt: ... and 4,900 more problems in this file, not shown"
+    assert [e.title for e in parsed.entries] == ["Title"]
