@@ -294,7 +294,7 @@ class _Reader:
     def text(self, n: int, line: str, next_line: str | None, after_next: str | None) -> None:
         current = self.current
         if (current is not None and current.card and current.abstract is None
-                and len(line) < ABSTRACT_MIN):
+                and len(line) < ABSTRACT_MIN and not line.endswith(("…", "..."))):
             current = None  # a card without an abstract: a short line is the next title
             self.current = None
         draft = _read_text(n, line, next_line, current, self.drafts, self.problem,
