@@ -129,8 +129,9 @@ def _items(value: list, schema: Schema, path: str, what: str,
     field is left out (reported once), one with a bad optional field keeps
     the rest."""
     kept, problems = [], []
-    for item in value:
-        at = getattr(item, "line", None) or line
+    lines = getattr(value, "item_lines", ())
+    for i, item in enumerate(value):
+        at = getattr(item, "line", None) or (lines[i] if i < len(lines) else line)
         if not isinstance(item, dict):
             problems.append(Problem(path, at, f"each {what} must be a mapping "
                                               f"('key: value' lines), not {describe(item)}"))

@@ -27,6 +27,13 @@ class LineDict(dict):
     duplicates: tuple = ()
 
 
+class LineList(list):
+    """A list read from YAML, with the line each item starts on."""
+
+    line: int = 0
+    item_lines: tuple = ()
+
+
 class SourceFloat(float):
     """A number as YAML read it, with the text it was written as: 2401.01230
     is read as 2401.0123, and a hint to quote it must show what was written."""
@@ -55,6 +62,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + loader.first_line
+    result.item_lines = tuple(item.start_mark.line + loader.first_line for item in node.value)
+    return result
+
+
 def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
     value = loader.construct_yaml_str(node)
     # A double-quoted "\ud800" makes a lone surrogate: no page can hold it as
@@ -76,6 +90,7 @@ def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 

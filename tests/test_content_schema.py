@@ -116,7 +116,7 @@ CASES = {
         "content/themes.yml:19: override for 'sparse-model-soups' names unknown theme "
         "'domain-shift'; known themes: memorization, other"]),
     "theme not a mapping": ("themes.yml", sub("  - id: other\n", "  - other\n  - id: other\n"), [
-        "content/themes.yml:3: each theme must be a mapping ('key: value' lines), not text"]),
+        "content/themes.yml:14: each theme must be a mapping ('key: value' lines), not text"]),
 }
 
 
