@@ -228,10 +228,22 @@ class _Reader:
             self.overlong(n, line)
             return
         header = not self.drafts and self.current is None
-        if header:
-            line = self.unglued(line)
+        line = self.unglued(line) if header else line
         if self.expected(n, line):
             return
+        kind = self.kind(line, next_line, header)
+        if kind == "chrome":
+            return
+        if kind in CARD_KINDS or kind == "number":
+            self.card_line(n, line, kind)
+        elif kind == "text":
+            self.text(n, line, next_line, after_next)
+        else:
+            self.metadata(n, line, kind)
+
+    def kind(self, line: str, next_line: str | None, header: bool) -> str:
+        """What the line is where it stands (see _kind); a "·" still waiting
+        for its date is reported when something else comes."""
         current = self.current
         after_abstract = (current is not None and current.abstract is not None
                           and current.organization is None and current.authors is None)
@@ -243,15 +255,7 @@ class _Reader:
         if self.expect_date_after is not None and kind not in ("date", "bad date"):
             self.problem(self.expect_date_after, "'·' is not followed by a date")
             self.expect_date_after = None
-        if kind == "chrome":
-            return
-        if kind in CARD_KINDS or kind == "number":
-            self.card_line(n, line, kind)
-            return
-        if kind == "text":
-            self.text(n, line, next_line, after_next)
-            return
-        self.metadata(n, line, kind)
+        return kind
 
     def unglued(self, line: str) -> str:
         """Layout (c): the first title follows the button's label, glued.
