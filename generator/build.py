@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, merge, summaries, themes
+from . import content, merge, metadata, summaries, themes
 from .errors import Problem
 from .model import Corpus, Paper, Taxonomy
 from .render import Repository, render
@@ -54,17 +54,21 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
     with clock.step("merge"):
         listings, papers, merge_problems = merge.merge_listings(
             sources.listings, sources.listing_paths)
+        # Before classifying: papers whose records share an arXiv id are one paper.
+        known = metadata.curate(sources.metadata, sources.metadata_path, listings, papers)
+        listings, papers = known.listings, known.papers
     with clock.step("classify"):
         papers = themes.assign(papers, sources.taxonomy)
         override_problems = unknown_overrides(sources.taxonomy, papers, sources.taxonomy_path)
     with clock.step("curate"):
         curated, summary_problems = summaries.read_summaries(
-            sources.summaries, papers, sources.taxonomy)
+            sources.summaries, papers, sources.taxonomy, known.records, sources.metadata_path)
         papers = summaries.apply(papers, curated)
     return Corpus(
         title=sources.title, description=sources.description, listings=listings,
-        papers=tuple(papers), taxonomy=sources.taxonomy, summaries=curated,
-        problems=(*sources.problems, *merge_problems, *override_problems, *summary_problems))
+        papers=tuple(papers), taxonomy=sources.taxonomy, summaries=curated, metadata=known.records,
+        problems=(*sources.problems, *merge_problems, *known.problems, *override_problems,
+                  *summary_problems))
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,

@@ -10,8 +10,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import write
+from . import enrich, metadata, write
 from .build import count, read_corpus, summary
+from .content import shown
 from .errors import ConfigurationProblem, ContentError, Problem
 from .merge import find_paper
 from .model import Corpus, Paper
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
              "only write the pages into the docs folder (for a build tool that runs no plugins)")
     index = _command(commands, "index", cmd_index, "only index a built site for search")
     index.add_argument("site", help="the built site's folder")
+    enrich.add_arguments(_command(commands, "enrich", lambda args: enrich.command(args, say),
+                                  "ask OpenAlex and arXiv for the metadata of papers without "
+                                  "a record"))
     return parser
 
 
@@ -218,6 +222,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     other = members[catch_all(corpus.taxonomy).id]
     say(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
         f"largest theme: {100 * max(members.values()) / total:.1f}%")
+    say(metadata.coverage(corpus.papers))
+    for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
+        say(line)
     return 1 if corpus.errors else 0
 
 

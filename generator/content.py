@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import parse, themes
@@ -61,6 +61,8 @@ class Sources:
     taxonomy_path: str
     summaries: tuple[TextFile, ...]
     problems: tuple[Problem, ...]
+    metadata: object = None  # content/metadata.yml as parsed YAML; None when absent
+    metadata_path: str = "metadata.yml"  # as messages show it
 
 
 def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
@@ -76,13 +78,29 @@ def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
         read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
     problems += theme_problems
     summary_files = _read_summary_files(content / "summaries", problems, content)
+    metadata_path = shown(content / "metadata.yml")
     return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings),
         listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
         taxonomy=taxonomy, taxonomy_path=taxonomy_path,
-        summaries=tuple(summary_files), problems=tuple(problems))
+        summaries=tuple(summary_files), metadata_path=metadata_path,
+        metadata=_read_metadata_file(content / "metadata.yml", problems, content),
+        problems=tuple(problems))
+
+
+def _read_metadata_file(path: Path, problems: list[Problem], root: Path) -> object:
+    """content/metadata.yml parsed, if there is one; a file that cannot be
+    read costs only its records."""
+    if not path.exists():
+        return None
+    try:
+        return read_yaml(path, shown(path), root)
+    except ContentError as err:
+        problems += [replace(p, message=p.message + "; no metadata record was used")
+                     for p in err.problems]
+        return None
 
 
 SUMMARY_MAX = 1 * MB  # a summary file, front matter and all (its body is held to 4,000 characters)

@@ -10,7 +10,7 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -19,7 +19,8 @@ from markdown_it import MarkdownIt
 
 from .errors import ContentError, Problem
 from .merge import find_paper
-from .model import Paper, Summary, Taxonomy, TextFile
+from .metadata import arxiv_id, malformed_arxiv, summary_conflicts
+from .model import Metadata, Paper, Summary, Taxonomy, TextFile
 from .schema import MAPPING, TEXT, TEXT_OR_TEXTS, Field, Kind, Schema, validate
 from .text import teaser
 from .yamlfile import SourceFloat, load_yaml
@@ -29,7 +30,6 @@ BODY_MAX = 4000  # characters: a summary, not a review
 PLACEHOLDER = ("Replace this paragraph with three to six sentences in your own words: the question "
                "the paper asks, what it does, and what it finds.")
 PLACEHOLDER_NAME = "Your Name"
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 # Python-Markdown's attribute lists ("{: .x }", "{ #id onclick=... }") and
 # kramdown's: markup in a summary as much as HTML is. Each brace is looked at
 # up to the next brace only, so a line is read once, however many braces it
@@ -53,8 +53,8 @@ def _arxiv_problem(value) -> str | None:
     if isinstance(value, SourceFloat):
         return (f"put the arXiv id in quotes: arxiv: \"{value.source}\" (unquoted, YAML reads "
                 f"it as the number {value!r} and may change it)")
-    if not ARXIV_RE.match(str(value).strip()):
-        return f"arXiv id {str(value).strip()!r} is not of the form 2401.01234"
+    if not arxiv_id(str(value)):
+        return malformed_arxiv(str(value))
     return None
 
 
@@ -100,8 +100,12 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise ContentError([Problem(path, 1, "the front matter is not closed with '---'")])
 
 
-def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
-    """A Summary, or None with the problems that keep it out of the site."""
+def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy,
+                 records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """A Summary, or None with the problems that keep it out of the site.
+    A field that contradicts the paper's metadata record (``records``, read
+    from ``records_file``) is an error too, but the summary stays: the
+    record's facts are the ones used."""
     try:
         front, body, body_line = split_front_matter(text, path)
         meta = load_yaml(front, path, first_line=2)
@@ -130,8 +134,12 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
     if problems or paper is None:
         return None, problems
     facts = {k: str(meta[k]).strip() if k in meta else None for k in ("arxiv", "venue", "code")}
-    return Summary(path, paper.id, contributors, html, first, _strings(meta, "key_points"),
-                   *themes, authors=_strings(meta, "authors"), **facts), []
+    if facts["arxiv"]:
+        facts["arxiv"] = arxiv_id(facts["arxiv"])  # without its version
+    summary = Summary(path, paper.id, contributors, html, first, _strings(meta, "key_points"),
+                      *themes, authors=_strings(meta, "authors"), **facts)
+    conflicts = summary_conflicts(summary, (records or {}).get(paper.id), records_file)
+    return summary, [Problem(path, meta.key_lines.get(k, 2), m) for k, m in conflicts]
 
 
 def _paper(meta, papers: list[Paper], bad) -> Paper | None:
@@ -266,10 +274,15 @@ def first_sentence(tokens) -> str:
 
 
 def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
-    """Papers with their summaries' theme changes applied."""
+    """Papers with their summaries' theme changes applied, and the
+    bibliographic facts a summary gives where no metadata record does."""
     result = []
     for paper in papers:
         summary = summaries.get(paper.id)
+        if summary:
+            paper = replace(paper, arxiv=paper.arxiv or summary.arxiv,
+                            author_names=paper.author_names or summary.authors,
+                            venue=paper.venue or summary.venue, code=paper.code or summary.code)
         if summary and (summary.add_themes or summary.remove_themes or summary.primary_theme):
             themes = [t for t in paper.themes if t not in summary.remove_themes]
             themes += [t for t in summary.add_themes if t not in themes]
@@ -282,13 +295,16 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
     return result
 
 
-def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy):
-    """The summaries in these files, by paper id, and the problems found."""
+def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy,
+                   records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """The summaries in these files, by paper id, and the problems found;
+    ``records`` are the metadata records by paper id, read from ``records_file``."""
     summaries: dict[str, Summary] = {}
     candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
     for file in files:
-        summary, found = read_summary(file.text, file.path, list(papers), taxonomy)
+        summary, found = read_summary(file.text, file.path, list(papers), taxonomy, records,
+                                      records_file)
         problems += found
         if summary is not None:
             candidates.setdefault(summary.paper_id, []).append((file.stem, summary))

@@ -25,6 +25,7 @@ class LineDict(dict):
     line: int = 0
     key_lines: dict
     duplicates: tuple = ()
+    written: dict  # each plain value as the file writes it (a message quotes that)
 
 
 class LineList(list):
@@ -59,6 +60,8 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                                      "remove one"))
         result.key_lines[value] = line
     result.duplicates = tuple(duplicates)
+    result.written = {k.value: v.value for k, v in node.value
+                      if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
     return result
 
 
@@ -83,6 +86,15 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # YAML makes 2024-02-30 a date and fails on it; kept as text, it becomes
+    # the reader's "impossible date" message rather than a crash.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return node.value
+
+
 def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
     number = SourceFloat(loader.construct_yaml_float(node))
     number.source = node.value
@@ -93,6 +105,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def _expanded(node: yaml.Node, sizes: dict, open_: set) -> int:

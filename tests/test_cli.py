@@ -18,7 +18,9 @@ def test_check_prints_a_report():
         "  memorization: 1 paper (25.0%)\n"
         "  domain-shift: 2 papers (50.0%)\n"
         "  other: 1 paper (25.0%)\n"
-        "catch-all: 1 paper (25.0%); largest theme: 50.0%\n")
+        "catch-all: 1 paper (25.0%); largest theme: 50.0%\n"
+        "metadata: 0 of 4 papers have a record; 0 with an arXiv id (0.0%), 0 with author names "
+        "(0.0%), 1 dated (25.0%), 0 with a venue (0.0%)\n")
 
 
 def test_check_reports_problems_by_file_and_line(tmp_path):
