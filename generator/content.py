@@ -151,6 +151,9 @@ def _nested_summaries(path: Path, folder: Path) -> list[Problem]:
 SURVEY_SCHEMA: Schema = {
     "title": Field(TEXT, required=True, about="the survey's name, shown on every page"),
     "description": Field(TEXT, required=True, about="a sentence or two the home page shows"),
+    # Read by `survey enrich` (enrich.contact_address): the address it gives the services.
+    "contact": Field(TEXT, check=lambda v: None if "@" in v else
+                     f"contact {v!r} is not an e-mail address"),
 }
 
 

@@ -45,7 +45,10 @@ CASES = {
     # survey.yml
     "survey title misspelt": ("survey.yml", sub("title:", "titel:"), [
         "content/survey.yml:1: unknown key 'titel'; did you mean 'title'? (the keys are: title, "
-        "description)"]),
+        "description, contact)"]),
+    "survey contact": ("survey.yml", lambda t: t + "contact: someone@example.org\n", []),
+    "survey contact not an address": ("survey.yml", lambda t: t + "contact: me\n", [
+        "content/survey.yml:3: contact 'me' is not an e-mail address"]),
     "survey title missing": ("survey.yml", lambda t: t.splitlines()[1] + "\n", [
         "content/survey.yml:1: missing 'title' (the survey's name, shown on every page)"]),
     "survey description missing": ("survey.yml", lambda t: t.splitlines()[0] + "\n", [
