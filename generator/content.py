@@ -269,9 +269,10 @@ def _distinct(listing: Listing, listings: list[Listing], folder: Path,
     same = next((l for l in listings if l.id.casefold() == listing.id.casefold()), None)
     if same is None:
         return True
-    problems.append(Problem(shown(folder / listing.file), None, f"differs from {same.file!r} "
-                            "only in letter case, and their pages would be one: rename it; "
-                            "file skipped"))
+    why = (f"differs from {same.file!r} only in letter case, and their pages would be one"
+           if same.id != listing.id else
+           f"would be published at listings/{listing.id}, where {same.file!r} is")
+    problems.append(Problem(shown(folder / listing.file), None, f"{why}: rename it; file skipped"))
     return False
 
 

@@ -119,8 +119,21 @@ def _field_problem(key, value, schema: Schema, prefix: str) -> str | None:
         return f"{prefix}unknown key {key!r}{suggestion(key, schema)} (the keys are: {known})"
     field = schema[key]
     if not field.kind.test(value):
-        return f"{prefix}{key!r} must be {field.kind.name}, not {describe(value)}"
+        wants_text = field.kind in (TEXT, TEXTS, TEXT_OR_TEXTS)
+        return f"{prefix}{key!r} must be {field.kind.name}, not {_what_is_wrong(value, wants_text)}"
     return field.check(value) if field.check else None  # a whole message
+
+
+def _what_is_wrong(value, wants_text: bool) -> str:
+    """The value's kind, and for a list the first item of the wrong kind; a
+    number or yes/no that YAML read for text gets the hint to quote it."""
+    if isinstance(value, list):
+        bad = next(((i, v) for i, v in enumerate(value, 1)
+                    if not (isinstance(v, str) and v.strip())), None)
+        if bad is not None:
+            return f"a list whose item {bad[0]} is {_what_is_wrong(bad[1], wants_text)}"
+    quote = "; put it in quotes" if wants_text and isinstance(value, (bool, int, float)) else ""
+    return describe(value) + quote
 
 
 def _items(value: list, schema: Schema, path: str, what: str,

@@ -182,6 +182,8 @@ def _hint(reason: str, text: str, line: int | None) -> str:
         return "; indent with spaces: YAML does not allow tabs there"
     if "cannot start any token" in reason:
         return "; put the value in quotes"
+    if reason.startswith("could not determine a constructor"):
+        return "; content files use no YAML tags ('!!name' or '!name'): remove it"
     return ""
 
 

@@ -589,3 +589,14 @@ def test_thousands_of_problems_in_one_file_are_counted_not_listed():
     assert shown[0] == "listing.txt:5: a number alone ('42') cannot be placed; ignored"
     assert shown[-1] == "listing.txt: ... and 4,900 more problems in this file, not shown"
     assert [e.title for e in parsed.entries] == ["Title"]
+
+
+def test_a_renamed_listing_page_does_not_take_another_listings_page(tmp_path):
+    from generator.build import read_corpus as read_content
+    content = small_project(tmp_path)
+    (content / "listings" / "index-listing.txt").write_text("One Paper\n\nIts abstract.\n")
+    (content / "listings" / "index.txt").write_text("Another Paper\n\nIts abstract.\n")
+    corpus = read_content(content)
+    assert sorted(l.id for l in corpus.listings) == ["a", "b", "index-listing"]
+    assert any(p.message == "would be published at listings/index-listing, where "
+               "'index-listing.txt' is: rename it; file skipped" for p in corpus.problems)

@@ -54,7 +54,17 @@ CASES = {
     "survey description missing": ("survey.yml", lambda t: t.splitlines()[0] + "\n", [
         "content/survey.yml:1: missing 'description' (a sentence or two the home page shows)"]),
     "survey title a number": ("survey.yml", sub("title: A small survey", "title: 42"), [
-        "content/survey.yml:1: 'title' must be text, not a number"]),
+        "content/survey.yml:1: 'title' must be text, not a number; put it in quotes"]),
+    # YAML reads an unquoted no as false: the message says so, and the fix.
+    "phrase read as false": ("themes.yml", sub("[grokking, memoriz*]", "[grokking, no]"), [
+        "content/themes.yml:7: theme 'memorization': 'in_title' must be a list of text items, "
+        "not a list whose item 2 is true/false; put it in quotes"]),
+    "threshold yes": ("themes.yml", sub("threshold: 3", "threshold: yes"), [
+        "content/themes.yml:1: 'threshold' must be a whole number, not true/false"]),
+    "a YAML tag": ("survey.yml", sub("title: A small survey", "title: !!python/object:os.system x"), [
+        "content/survey.yml:1: not valid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system'; content files use no YAML tags ('!!name' "
+        "or '!name'): remove it"]),
     "survey key twice": ("survey.yml", lambda t: t + "title: Again\n", [
         "content/survey.yml:3: key 'title' is given twice (also at line 1); only this one is "
         "used: remove one"]),
