@@ -45,6 +45,15 @@ MAPPING = Kind("a mapping (indented 'key: value' lines)", lambda v: isinstance(v
 LIST = Kind("a list ('- ' items)", lambda v: isinstance(v, list))
 
 
+def at_most(limit: int, what: str) -> Callable[[str], str | None]:
+    """A check that text is no longer than ``limit`` characters: a title of
+    a megabyte would be on every page."""
+    def check(value: str) -> str | None:
+        return (None if len(value) <= limit else
+                f"{what} is {len(value):,} characters long; keep it under {limit:,}")
+    return check
+
+
 @dataclass(frozen=True)
 class Field:
     kind: Kind

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .errors import Problem
 from .model import Override, Paper, Rule, Taxonomy, Theme
-from .schema import BOOL, INT, LIST, MAPPING, TEXT, TEXTS, Field, Schema, validate
+from .schema import BOOL, INT, LIST, MAPPING, TEXT, TEXTS, Field, Schema, at_most, validate
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
@@ -151,8 +151,10 @@ RESERVED_IDS = {"index", "readme"}  # themes/index.md is the site's page of all 
 THEME_SCHEMA: Schema = {
     "id": Field(TEXT, required=True, check=_id_problem,
                 about="lowercase words joined by hyphens: the theme page's address"),
-    "title": Field(TEXT, required=True, about="the theme's name"),
-    "description": Field(TEXT, required=True, about="a sentence or two for the theme's page"),
+    "title": Field(TEXT, required=True, check=at_most(200, "the title"),
+                   about="the theme's name"),
+    "description": Field(TEXT, required=True, check=at_most(2_000, "the description"),
+                         about="a sentence or two for the theme's page"),
     "catch_all": Field(BOOL, about="true for the one theme of papers no rule claims"),
     **{key: Field(TEXTS, check=_phrases_problem, about=f"phrases looked for in the {where}")
        for key, (where, _) in RULE_KEYS.items()},

@@ -184,6 +184,11 @@ MORE = {
     "empty survey.yml": ("survey.yml", lambda t: "", [
         "content/survey.yml: missing 'title' (the survey's name, shown on every page)",
         "content/survey.yml: missing 'description' (a sentence or two the home page shows)"]),
+    "a megabyte title": ("survey.yml", sub("title: A small survey", "title: " + "x" * 900_000), [
+        "content/survey.yml:1: the title is 900,000 characters long; keep it under 200"]),
+    "a long theme description": ("themes.yml", sub(
+        "description: Papers no theme's rules claim.", "description: " + "word " * 500), [
+        "content/themes.yml:16: the description is 2,499 characters long; keep it under 2,000"]),
     "listing described twice": ("listings.yml", lambda t: t + "  - file: a.txt\n    title: Again\n", [
         "content/listings.yml:7: listing 'a.txt' is described twice (also at line 3)"]),
     "listing year in an item": ("listings.yml", sub("    title: Listing A\n",
