@@ -94,7 +94,7 @@ def _command(commands, name: str, run: Callable, help: str, paper: bool = False)
                          "(default: the configuration's site_dir, site)")
         sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
                          "site as it was, on any problem in the content or any build warning")
-    elif name in ("check", "explain", "new-summary", "review"):
+    elif name in ("check", "explain", "new-summary", "review", "index"):
         sub.add_argument("--content", default="content", help="content folder (default: content)")
     return sub
 
@@ -200,13 +200,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """Index the content's papers (search indexes the papers, not the pages)."""
     from . import search_index
+    corpus = read_content(args.content)
     try:
-        pages = search_index.index_site(Path(args.site))
+        papers = search_index.index_corpus(corpus, Path(args.site))
     except (OSError, search_index.SearchIndexError) as err:
         say(f"survey: the search index could not be built: {err}", err=True)
         return 1
-    say(f"{count(pages, 'page', 'pages')} indexed into {Path(args.site) / search_index.BUNDLE}")
+    say(f"{count(papers, 'paper', 'papers')} indexed into {Path(args.site) / search_index.BUNDLE}")
     return 0
 
 
