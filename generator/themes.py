@@ -9,14 +9,18 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 
 1. A theme is a candidate when its score reaches the threshold.
 2. The primary theme is the best candidate by, in turn: evidence in the
-   title (a title that names a theme's topic decides); the facet of the
-   theme (facets are listed in themes.yml in the order they rank, e.g. the
-   kind of generalization before the method before the application), for
-   title evidence only; the score; the number of distinct concepts; where
-   the first title evidence stands in the title (earlier first); and last,
-   the order of the themes in the file.
+   title (a title that names a theme's topic decides); for title evidence,
+   the facet of the theme (facets are listed in themes.yml in the order they
+   rank, e.g. the kind of generalization before methods and applications);
+   the score; the number of distinct concepts; title evidence after the
+   title's first "for" (the purpose, as in "quantization for domain
+   generalization", before the means); title evidence standing earlier in
+   the title; the longer phrase (the more specific: "covariate shift
+   adaptation" over "covariate shift"); and last, the order of the themes in
+   the file.
 3. Another candidate joins as a secondary theme only with evidence in the
-   title or at least two distinct concepts: one passing phrase is not enough.
+   title or two distinct concepts found by phrases that could decide alone:
+   one passing phrase, or weak abstract words, are not enough.
 4. Papers no theme claims go to the catch-all. Overrides in themes.yml, and
    reviewed decisions (reviewed.yml) above them, replace the rules' verdict.
 """
@@ -91,13 +95,14 @@ class Score:
         return any(m.in_title and m.position > self.purpose_at for m in self.matches)
 
     @property
+    def first(self) -> int:
+        """Where the first title evidence stands in the title."""
+        return min((m.position for m in self.matches if m.in_title), default=NOWHERE)
+
+    @property
     def longest(self) -> int:
         """The length of the longest phrase found in the title: the most specific."""
         return max((len(m.rule.phrase) for m in self.matches if m.in_title), default=0)
-
-    @property
-    def first(self) -> int:
-        return min((m.position for m in self.matches if m.in_title), default=NOWHERE)
 
 
 _WORD = re.compile(r"\w+")
