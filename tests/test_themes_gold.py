@@ -68,7 +68,7 @@ def test_wrong_and_missed_themes_are_counted():
 
 def test_placement_does_not_get_worse(figures):
     # Floors a little below today's figures (see the report of benchmarks/themes_gold.py).
-    assert figures["rules/all"]["primary"] >= 0.86
+    assert figures["rules/all"]["primary"] >= 0.85
     assert figures["rules/all"]["wrong"] <= 0.05
     assert figures["rules/held-out"]["primary"] >= 0.85
     assert figures["rules/held-out"]["wrong"] <= 0.07
