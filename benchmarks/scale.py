@@ -20,14 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.content import read_content
+from generator.build import read_corpus
 from generator.preview import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def synthetic_listings(n: int, folder: Path) -> list[str]:
-    seeds = read_content(ROOT / "content").papers
+    seeds = read_corpus(ROOT / "content").papers
     rng = random.Random(1)
     files = []
     per_file = 2000

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.content import read_content  # noqa: E402
+from generator.build import read_corpus as read_content  # noqa: E402
 from generator.model import Corpus, Paper  # noqa: E402
 from generator.themes import choose  # noqa: E402
 from generator.yamlfile import read_yaml  # noqa: E402

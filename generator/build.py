@@ -1,40 +1,105 @@
-"""The generator's steps in a straight line: read, render, write.
+"""The survey's pipeline, top to bottom in :func:`generate`:
 
-Used by the command line and by the MkDocs plugin alike; it knows nothing of
-MkDocs, only of the content folder it reads and the docs folder it fills.
+    read -> merge -> classify -> curate -> render -> write
+
+Reading (``content``) and writing (``write``) are the only steps that touch
+files; the steps between are functions of typed records (``model``). This
+module knows nothing of MkDocs: ``mkdocs_plugin`` calls it before each build,
+and ``survey generate`` calls it for a successor of MkDocs that runs no
+plugins.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .content import read_content
-from .errors import ERROR, Problem
-from .model import Corpus
+from . import content, merge, metadata, review, summaries, themes
+from .errors import Problem
+from .model import Corpus, Paper, Taxonomy
 from .render import Repository, render
 from .write import SyncReport, sync
+
+
+@dataclass
+class Stopwatch:
+    """Seconds spent in each step, for the benchmarks and the build's log."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 @dataclass
 class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
+    seconds: dict[str, float] = field(default_factory=dict)  # by step
 
 
-def generate(content: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False) -> Generated:
-    """Read ``content`` and write the survey's pages into ``docs``.
+def read_corpus(folder: Path, clock: Stopwatch | None = None,
+                cache: content.ListingCache | None = None) -> Corpus:
+    """The survey as its pages show it: everything up to rendering."""
+    clock = clock or Stopwatch()
+    with clock.step("read"):
+        sources = content.read_sources(folder, cache)
+    with clock.step("merge"):
+        listings, papers, merge_problems = merge.merge_listings(
+            sources.listings, sources.listing_paths)
+        # Before classifying: papers whose records share an arXiv id are one paper.
+        known = metadata.curate(sources.metadata, sources.metadata_path, listings, papers)
+        listings, papers = known.listings, known.papers
+    with clock.step("classify"):
+        decisions, review_problems = review.read_reviewed(
+            sources.reviewed, sources.reviewed_path, papers, sources.taxonomy)
+        taxonomy = replace(sources.taxonomy, reviewed=decisions)
+        papers = themes.assign(papers, taxonomy)
+        override_problems = [*unknown_overrides(taxonomy, papers, sources.taxonomy_path),
+                             *review_problems]
+    with clock.step("curate"):
+        curated, summary_problems = summaries.read_summaries(
+            sources.summaries, papers, sources.taxonomy, known.records, sources.metadata_path)
+        papers = summaries.apply(papers, curated)
+    return Corpus(
+        title=sources.title, description=sources.description, listings=listings,
+        papers=tuple(papers), taxonomy=taxonomy, summaries=curated, metadata=known.records,
+        problems=(*sources.problems, *merge_problems, *known.problems, *override_problems,
+                  *summary_problems))
+
+
+def generate(folder: Path, docs: Path, repository: Repository | None = None,
+             keep_on_error: bool = False, cache: content.ListingCache | None = None
+             ) -> Generated:
+    """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
-    error (a live preview keeps showing the last good site)."""
-    corpus = read_content(Path(content))
-    if keep_on_error and any(p.level == ERROR for p in corpus.problems):
-        return Generated(corpus, None)
-    report = sync(render(corpus, repository), Path(docs))
-    return Generated(corpus, report)
+    error (a live preview keeps showing the last good site); a preview also
+    keeps its ``cache`` of parsed listings from one rebuild to the next."""
+    clock = Stopwatch()
+    corpus = read_corpus(Path(folder), clock, cache)
+    if keep_on_error and corpus.errors:
+        return Generated(corpus, None, clock.seconds)
+    with clock.step("render"):
+        files = render(corpus, repository)
+    with clock.step("write"):
+        report = sync(files, Path(docs))
+    return Generated(corpus, report, clock.seconds)
+
+
+def unknown_overrides(taxonomy: Taxonomy, papers: list[Paper], path: str) -> list[Problem]:
+    ids = {p.id for p in papers}
+    return [Problem(path, o.line, f"override names unknown paper id {o.paper!r}")
+            for o in taxonomy.overrides if o.paper not in ids]
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -45,17 +110,8 @@ def summary(corpus: Corpus) -> str:
     """The one-line account of what was read, as `survey build` and `check` print it."""
     entries = sum(len(l.entries) for l in corpus.listings)
     cross = sum(p.cross_listed for p in corpus.papers)
-    errors = sum(p.level == ERROR for p in corpus.problems)
     return (f"{count(len(corpus.listings), 'listing', 'listings')} read, "
             f"{count(entries, 'entry', 'entries')}, {count(len(corpus.papers), 'paper', 'papers')}, "
             f"{cross} cross-listed, {count(len(corpus.taxonomy.themes), 'theme', 'themes')}, "
             f"{count(len(corpus.problems), 'problem', 'problems')} "
-            f"({count(errors, 'error', 'errors')})")
-
-
-def save_report(path: Path, corpus: Corpus | None = None, fatal: list[Problem] = ()) -> None:
-    """What one build read, for `survey build` to print: the content is read once,
-    by the build itself, however it was started."""
-    data = ({"fatal": [str(p) for p in fatal]} if corpus is None else
-            {"summary": summary(corpus), "problems": [str(p) for p in corpus.problems]})
-    Path(path).write_text(json.dumps(data), encoding="utf-8")
+            f"({count(corpus.errors, 'error', 'errors')})")

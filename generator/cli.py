@@ -2,127 +2,219 @@
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
+import re
 import shutil
-import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from .build import count, summary
-from .content import read_content
-from .errors import ERROR, ContentError
+from . import enrich, metadata, write
+from .build import count, read_corpus, summary
+from .content import shown
+from .errors import ConfigurationProblem, ContentError, Problem
 from .merge import find_paper
-from .model import Corpus
+from .model import Corpus, Paper
 from .render import summary_template
 from .review import hygiene, hygiene_lines, queue_lines, review_queue
 from .themes import catch_all, explain
-from .write import replace_folder
+
+# Control characters (escape sequences can set a terminal's title, write its
+# clipboard or clear it) are shown escaped; new lines and tabs stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def terminal(text: str) -> str:
+    """Text made safe to print: control characters as escapes (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def say(text: str, err: bool = False) -> None:
+    print(terminal(text), file=sys.stderr if err else sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="survey", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="generate the pages and build the site")
-    build.add_argument("--content", default="content", help="content folder (default: content)")
-    build.add_argument("--site-dir", default="site", help="where the site goes (default: site)")
-    build.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)")
-    build.add_argument("--strict", action="store_true",
-                       help="fail (exit 1) on any problem in the content or any build warning")
-    check = commands.add_parser("check", help="read and validate the content; print a report")
-    check.add_argument("--content", default="content")
-    new = commands.add_parser("new-summary", help="write a ready-to-fill summary file for a paper")
-    new.add_argument("paper", help="the paper's title or id")
-    new.add_argument("--content", default="content")
-    explain_ = commands.add_parser("explain", help="show which rules put a paper in its themes")
-    explain_.add_argument("paper", help="the paper's title or id")
-    explain_.add_argument("--content", default="content")
-    review_ = commands.add_parser("review", help="list the papers most likely misfiled, best first")
-    review_.add_argument("--content", default="content")
-    review_.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        commands_ = {"build": cmd_build, "check": cmd_check, "explain": cmd_explain,
-                     "new-summary": cmd_new_summary, "review": cmd_review}
-        return commands_[args.command](args)
+        return int(args.run(args))
     except ContentError as err:
         for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print("survey: the content cannot be read; nothing was built", file=sys.stderr)
+            say(str(problem), err=True)
+        say("survey: the content cannot be read; nothing was built", err=True)
         return 1
-
-
-def read_and_report(content: str) -> Corpus:
-    corpus = read_content(Path(content))
-    for problem in corpus.problems:
-        print(problem, file=sys.stderr)
-    return corpus
-
-
-def cmd_build(args) -> int:
-    built, log, report = build_site(args)
-    if "fatal" in report:
-        raise ContentError(report["fatal"])  # printed by main, like `survey check`'s
-    for problem in report["problems"]:
-        print(problem, file=sys.stderr)
-    print(log, end="", file=sys.stderr)
-    outcome = f"site written to {args.site_dir}" if built else "no site written"
-    print(f"{report['summary']}; {outcome}")
-    if not built:
-        print(f"survey: the site build failed; {args.site_dir} is left as it was", file=sys.stderr)
+    except (write.UnsafeFolder, ConfigurationProblem) as err:
+        say(f"survey: {err}", err=True)
+        say("survey: nothing was built; the site is left as it was", err=True)
         return 1
-    if args.strict and report["problems"]:
-        print(f"survey: --strict: {len(report['problems'])} problems in the content (above)",
-              file=sys.stderr)
+    except BrokenPipeError:  # `survey check | head -1`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
+
+
+def _quiet_stdout() -> None:
+    # Python flushes stdout again at exit; point it at nothing so that
+    # flush cannot raise a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="survey", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    _command(commands, "build", cmd_build, "generate the pages and build the site")
+    _command(commands, "check", cmd_check, "read and validate the content; print a report")
+    _command(commands, "explain", cmd_explain, "show which rules put a paper in its themes",
+             paper=True)
+    review_ = _command(commands, "review", cmd_review,
+                       "list the papers most likely misfiled, best first, for curators")
+    review_.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
+    _command(commands, "new-summary", cmd_new_summary,
+             "write a ready-to-fill summary file for a paper", paper=True)
+    _command(commands, "generate", cmd_generate,
+             "only write the pages into the docs folder (for a build tool that runs no plugins)")
+    index = _command(commands, "index", cmd_index, "only index a built site for search")
+    index.add_argument("site", help="the built site's folder")
+    enrich.add_arguments(_command(commands, "enrich", lambda args: enrich.command(args, say),
+                                  "ask OpenAlex and arXiv for the metadata of papers without "
+                                  "a record"))
+    return parser
+
+
+def _command(commands, name: str, run: Callable, help: str, paper: bool = False):
+    sub = commands.add_parser(name, help=help)
+    sub.set_defaults(run=run)
+    if paper:
+        sub.add_argument("paper", help="the paper's title or id")
+    if name in ("build", "generate"):
+        sub.add_argument("--config", default="mkdocs.yml",
+                         help="MkDocs configuration (default: mkdocs.yml)")
+    if name == "build":
+        sub.add_argument("--site-dir", default=None, help="where the site goes "
+                         "(default: the configuration's site_dir, site)")
+        sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
+                         "site as it was, on any problem in the content or any build warning")
+    elif name in ("check", "explain", "new-summary", "review"):
+        sub.add_argument("--content", default="content", help="content folder (default: content)")
+    return sub
+
+
+def read_content(folder: str) -> Corpus:
+    path = Path(folder)
+    if not path.is_dir():
+        hint = ("; run survey from the project's root folder (the one with mkdocs.yml), "
+                "or give --content" if not Path("mkdocs.yml").exists() else "")
+        raise ContentError([_problem(folder, f"no content folder here{hint}")])
+    return read_corpus(path)
+
+
+def _problem(path: str, message: str) -> Problem:
+    return Problem(path, None, message)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from . import mkdocs_plugin  # MkDocs is loaded only for the commands that need it
+    config_file = Path(args.config)
+    if not config_file.is_file():
+        raise ContentError([_problem(args.config, "file not found; run survey from the "
+                                     "project's root folder, or give --config")])
+    with _printing_build_log():
+        config = mkdocs_plugin.load(config_file, args.strict)
+        site = Path(args.site_dir or mkdocs_plugin.site_dir(config))
+        refusal = unsafe_site_dir(site, config_file)
+        if refusal:
+            say(f"survey: refusing to build into {site}: {refusal}", err=True)
+            return 1
+        site.parent.mkdir(parents=True, exist_ok=True)
+        staging = write.staging_folder(site.resolve())
+        try:
+            result = mkdocs_plugin.build_site(config, staging / "site")
+            return _publish(result, staging / "site", site, args.strict)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(result, built: Path, site: Path, strict: bool) -> int:
+    corpus = result.generated.corpus if result.generated else None
+    if result.ok:
+        write.replace_folder(built, site)
+    if corpus is not None:
+        outcome = f"site written to {site}" if result.ok else "no site written"
+        say(f"{summary(corpus)}; {outcome}")
+    if not result.ok:
+        if result.fatal:
+            say("survey: the content cannot be read; nothing was built", err=True)
+        reason = result.reason
+        if strict and corpus is not None and corpus.problems:
+            problems = count(len(corpus.problems), "problem", "problems")
+            reason = f"--strict: {problems} in the content, above"
+        say(f"survey: the build failed ({reason}); {site} is left as it was", err=True)
         return 1
     return 0
 
 
-def build_site(args) -> tuple[bool, str, dict]:
-    """Build the site aside, then put it in place: a build that fails, or is
-    interrupted, leaves the last good site as it was and nothing else.
-    Returns whether it was built, MkDocs' warnings, and the content's report."""
-    site = Path(args.site_dir).resolve()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
-    report = staging / ".survey-report.json"  # not in the site: dot files are left out
-    env = dict(os.environ, SURVEY_CONTENT=str(Path(args.content).resolve()),
-               SURVEY_REPORT=str(report))
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config,
-               "--site-dir", str(staging / "site")] + (["--strict"] if args.strict else [])
+def unsafe_site_dir(site: Path, config: Path) -> str | None:
+    """Why the build must not put a site at ``site``, or None: the site folder
+    is replaced whole, so it may hold nothing of the project's."""
+    target = site.resolve()
+    root = config.resolve().parent
+    if site.is_symlink():
+        return "it is a symbolic link; give a plain folder"
+    if target.exists() and not target.is_dir():
+        return "it is a file, not a folder"
+    keep = {"the project": root, "the configuration": config.resolve(),
+            "the content": root / "content", "the generated pages": root / "generated"}
+    for name, path in keep.items():
+        if target == path or target in path.parents:
+            return f"it holds {name} ({path}), which a build would delete; give a folder of its own"
+        if path in target.parents and name != "the project":
+            return f"it is inside {name} ({path}); give a folder of its own"
+    return None
+
+
+class _BuildLog(logging.Handler):
+    """MkDocs' warnings and the content's problems, printed as they come."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not record.name.startswith("mkdocs.plugins.survey"):
+            message = f"mkdocs: {record.levelname.lower()}: {message}"
+        say(message, err=True)
+
+
+class _printing_build_log:
+    def __enter__(self) -> None:
+        self.handler = _BuildLog(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.handler)
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.handler)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from . import mkdocs_plugin
+    with _printing_build_log():
+        generated = mkdocs_plugin.generate_docs(Path(args.config))
+    say(summary(generated.corpus))
+    return 1 if generated.corpus.errors else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from . import search_index
     try:
-        run = subprocess.run(command, env=env, check=False, stderr=subprocess.PIPE, text=True)
-        found = json.loads(report.read_text()) if report.exists() else None
-        if run.returncode == 0:
-            replace_folder(staging / "site", site)
-        return run.returncode == 0, without_info(run.stderr), found or content_report(args.content)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        pages = search_index.index_site(Path(args.site))
+    except (OSError, search_index.SearchIndexError) as err:
+        say(f"survey: the search index could not be built: {err}", err=True)
+        return 1
+    say(f"{count(pages, 'page', 'pages')} indexed into {Path(args.site) / search_index.BUNDLE}")
+    return 0
 
 
-def content_report(content: str) -> dict:
-    """The report when MkDocs stopped before the build read the content
-    (a bad configuration): read here, to say what the content holds all the same."""
-    corpus = read_content(Path(content))
-    return {"summary": summary(corpus), "problems": [str(p) for p in corpus.problems]}
-
-
-def without_info(log: str) -> str:
-    """MkDocs' log without its INFO records. (Its --quiet would hide the
-    warnings too, and with them the reason a --strict build stopped.)"""
-    kept, keep = [], True
-    for line in log.splitlines(keepends=True):
-        if line[:1].strip():  # a record starts at the margin; its continuation is indented
-            keep = not line.startswith("INFO ")
-        if keep:
-            kept.append(line)
-    return "".join(kept)
-
-
-def cmd_check(args) -> int:
-    corpus = read_and_report(args.content)
-    print(summary(corpus))
+def cmd_check(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
+    for problem in corpus.problems:
+        say(str(problem), err=True)
+    say(summary(corpus))
     total = len(corpus.papers) or 1
     members: dict[str, int] = {t.id: 0 for t in corpus.taxonomy.themes}
     for paper in corpus.papers:
@@ -130,68 +222,73 @@ def cmd_check(args) -> int:
             members[tid] += 1
     for theme in corpus.taxonomy.themes:
         n = members[theme.id]
-        print(f"  {theme.id}: {count(n, 'paper', 'papers')} ({100 * n / total:.1f}%)")
+        say(f"  {theme.id}: {count(n, 'paper', 'papers')} ({100 * n / total:.1f}%)")
     other = members[catch_all(corpus.taxonomy).id]
-    print(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
-          f"largest theme: {100 * max(members.values()) / total:.1f}%")
-    print_curation(corpus, args.content)
-    return 1 if any(p.level == ERROR for p in corpus.problems) else 0
+    say(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
+        f"largest theme: {100 * max(members.values()) / total:.1f}%")
+    print_curation(corpus, shown(Path(args.content) / "themes.yml"))
+    say(metadata.coverage(corpus.papers))
+    for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
+        say(line)
+    return 1 if corpus.errors else 0
 
 
-def print_curation(corpus: Corpus, content: str) -> None:
+def print_curation(corpus: Corpus, themes_path: str) -> None:
     """Rule hygiene and the review queue's length, for `survey check`."""
     found = hygiene(list(corpus.papers), corpus.taxonomy)
-    print(f"rule hygiene: of {count(sum(len(t.concepts) for t in corpus.taxonomy.themes), 'concept', 'concepts')}, "
-          f"{len(found.dead)} match no paper and {len(found.single)} exactly one; "
-          f"{count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match no paper")
-    for line in hygiene_lines(found, str(Path(content) / "themes.yml")):
-        print(f"  {line}")
+    concepts = sum(len(t.concepts) for t in corpus.taxonomy.themes)
+    say(f"rule hygiene: of {count(concepts, 'concept', 'concepts')}, {len(found.dead)} match no "
+        f"paper and {len(found.single)} exactly one; "
+        f"{count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match no paper")
+    for line in hygiene_lines(found, themes_path):
+        say(f"  {line}")
     queue = review_queue(list(corpus.papers), corpus.taxonomy)
-    print(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
+    say(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
 
 
-def cmd_review(args) -> int:
-    corpus = read_and_report(args.content)
+def cmd_review(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
+    for problem in corpus.problems:
+        say(str(problem), err=True)
     queue = review_queue(list(corpus.papers), corpus.taxonomy)
-    shown = queue[: args.limit] if args.limit > 0 else queue
-    print(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
-          "a decision (paper, themes, note) in reviewed.yml to settle one")
-    print("\n".join(queue_lines(shown)))
+    listed = queue[: args.limit] if args.limit > 0 else queue
+    say(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
+        "a decision (paper, themes, note) in reviewed.yml to settle one")
+    for line in queue_lines(listed):
+        say(line)
     return 0
 
 
-def paper_or_hint(corpus: Corpus, query: str):
+def paper_or_hint(corpus: Corpus, query: str) -> Paper | None:
     paper, close = find_paper(corpus.papers, query)
     if paper is None:
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
-        print(f"survey: no paper with the title or id {query!r}{hint}", file=sys.stderr)
+        say(f"survey: no paper with the title or id {query!r}{hint}", err=True)
     return paper
 
 
-def cmd_explain(args) -> int:
-    corpus = read_content(Path(args.content))
+def cmd_explain(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
     paper = paper_or_hint(corpus, args.paper)
     if paper is None:
         return 1
-    print("\n".join(explain(paper, corpus.taxonomy)))
+    say("\n".join(explain(paper, corpus.taxonomy)))
     return 0
 
 
-def cmd_new_summary(args) -> int:
-    corpus = read_content(Path(args.content))
+def cmd_new_summary(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
     paper = paper_or_hint(corpus, args.paper)
     if paper is None:
         return 1
     if paper.id in corpus.summaries:
-        print(f"survey: {paper.title!r} already has a summary: "
-              f"{corpus.summaries[paper.id].file}; improve that one", file=sys.stderr)
+        say(f"survey: {paper.title!r} already has a summary: "
+            f"{corpus.summaries[paper.id].file}; improve that one", err=True)
         return 1
     path = Path(args.content) / "summaries" / f"{paper.id}.md"
-    if path.exists():  # there, but not valid yet: not to be overwritten either
-        print(f"survey: {path} exists already; edit it (survey check shows its problems)",
-              file=sys.stderr)
+    if not write.new_file(path, summary_template(paper)):
+        # There, but not valid yet: not to be overwritten either.
+        say(f"survey: {path} exists already; edit it (survey check shows its problems)", err=True)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(summary_template(paper), encoding="utf-8")
-    print(f"wrote {path}: fill it in, then run `survey check`")
+    say(f"wrote {path}: fill it in, then run `survey check`")
     return 0

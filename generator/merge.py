@@ -11,9 +11,11 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from .errors import WARNING, Problem
-from .model import Entry, Paper
+from .model import Entry, Listing, Paper
 
 # "+" and "#" stay: "C++" and "C#" are names, not punctuation.
 _PUNCT = re.compile(r"[^\w\s+#]|_", re.UNICODE)
@@ -47,7 +49,8 @@ def paper_ids(keys: list[str], titles: dict[str, str]) -> dict[str, str]:
     ids = {}
     for slug, group in by_slug.items():
         for key in group:
-            unique = len(group) == 1 and slug != "paper"
+            # "index" and "readme" name a folder's own page: a paper never takes them.
+            unique = len(group) == 1 and slug not in ("paper", "index", "readme")
             ids[key] = slug if unique else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
     return ids
 
@@ -62,7 +65,18 @@ def find_links(abstract: str) -> tuple[str, ...]:
     return tuple(links)
 
 
-def merge(entries: list[Entry], paths: dict[str, str]) -> tuple[list[Paper], list[Problem]]:
+def merge_listings(listings: Sequence[Listing], paths: Mapping[str, str]
+                   ) -> tuple[tuple[Listing, ...], list[Paper], list[Problem]]:
+    """Papers from the listings' entries, and the listings with each entry
+    carrying the id of the paper it shows."""
+    papers, problems = merge([e for l in listings for e in l.entries], paths)
+    paper_of = {p.key: p.id for p in papers}
+    with_ids = tuple(replace(l, entries=tuple(replace(e, paper_id=paper_of[title_key(e.title)])
+                                              for e in l.entries)) for l in listings)
+    return with_ids, papers, problems
+
+
+def merge(entries: list[Entry], paths: Mapping[str, str]) -> tuple[list[Paper], list[Problem]]:
     """Papers from entries, in order of first appearance. ``paths`` maps a
     listing file name to the path that messages show for it."""
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -113,6 +127,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
         sources=tuple(e.source for e in group),
         author_count=values["author_count"], organization=values["organization"],
         date=values["date"], upvotes=max(votes) if votes else None,
+        author_names=next((e.author_names for e in group if e.author_names), ()),
         links=find_links(values["abstract"]))
     return paper, problems
 

@@ -1,31 +1,42 @@
-"""The MkDocs glue, kept thin: MkDocs events call the plain generator.
+"""Everything the survey knows of MkDocs, in one module.
 
-Before each build the generator fills the docs folder from ``content/``; a
-live preview also watches ``content/``; after each build Pagefind indexes
-the site for search. Nothing else in the generator imports MkDocs, so a
-successor tool needs only a replacement for this module.
+Three MkDocs events call the plain generator: before each build it fills the
+docs folder from ``content/`` (``build.generate``), a live preview also
+watches ``content/``, and after each build Pagefind indexes the site
+(``search_index``). ``build_site`` is how ``survey build`` runs MkDocs: in
+this process, with MkDocs' own strict mode (a logging handler that counts
+warnings), so there is one build and one strict, whichever command started
+it. A successor of MkDocs that runs its plugins (ProperDocs) uses this
+module as it is; one that does not (Zensical) runs ``survey generate`` and
+``survey index`` as steps of their own around its build.
 """
 from __future__ import annotations
 
 import logging
 import os
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from mkdocs.config import config_options
-from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+# MkDocs 1.x announces its successors on every run, through the theme;
+# the README says what the project does about them instead.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from . import search_index
-from .build import generate, save_report
-from .errors import ContentError
-from .render import Repository
+from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
+from mkdocs.config import config_options, load_config  # noqa: E402
+from mkdocs.config.base import Config  # noqa: E402
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E402
+from mkdocs.plugins import BasePlugin  # noqa: E402
+
+from . import search_index, write  # noqa: E402
+from .build import Generated, generate  # noqa: E402
+from .content import ListingCache  # noqa: E402
+from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
+from .render import Repository  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.survey")
-
-# Set by `survey build` to a file for the content's report, which it prints
-# itself; the build reads the content once, here.
-REPORT = "SURVEY_REPORT"
 
 
 class SurveyConfig(Config):
@@ -36,59 +47,153 @@ class SurveyConfig(Config):
 
 class SurveyPlugin(BasePlugin[SurveyConfig]):
     serving = False
-    generated_once = False
+    cache: ListingCache | None = None
+    generated: Generated | None = None  # what the last build read and wrote
+    fatal: list[Problem] | None = None  # why the last build could not read the content
 
-    def on_startup(self, *, command, dirty):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.cache = ListingCache() if self.serving else None
+        if self.serving and dirty:
+            # `make serve` asks for --dirty on purpose (only the pages the
+            # generator rewrote are rebuilt); MkDocs' warning about it on
+            # every rebuild is not for the maintainer to act on.
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
-    def on_config(self, config):
+    def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
-        self.content = Path(os.environ.get("SURVEY_CONTENT") or root / self.config.content)
+        self.content = root / self.config.content
         repo_url = config.repo_url or ""
-        self.repository = Repository(repo_url, self.config.branch) if "github.com" in repo_url else None
+        self.repository = (Repository(repo_url, self.config.branch)
+                           if "github.com" in repo_url else None)
         return config
 
-    def on_pre_build(self, config):
+    def on_pre_build(self, config: Any) -> None:
         # While previewing, a broken file keeps the last good pages on screen;
         # the first build of a session has no good pages yet, so it writes.
-        keep = self.serving and self.generated_once
-        report = os.environ.get(REPORT)
+        keep = self.serving and self.generated is not None
+        self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
-            result = generate(self.content, Path(config.docs_dir), self.repository, keep)
+            self.hold.enter_context(write.locked(Path(config.docs_dir)))
+            result = generate(self.content, Path(config.docs_dir), self.repository, keep,
+                              self.cache)
+        except write.UnsafeFolder as err:
+            raise PluginError(str(err)) from None
         except ContentError as err:
-            if report:
-                save_report(report, fatal=err.problems)
-            else:
-                for problem in err.problems:
-                    log.error(str(problem))
+            self.fatal = err.problems
+            for problem in err.problems:
+                log.error(str(problem))
             if self.serving:
                 return  # the preview goes on with the pages it has
             raise PluginError("the content cannot be read; nothing was built") from None
-        if report:
-            save_report(report, result.corpus)
-        else:
-            for problem in result.corpus.problems:
-                log.warning(str(problem))
+        self.fatal = None
+        for problem in result.corpus.problems:
+            (log.error if problem.is_error else log.warning)(str(problem))
         if result.sync is None:
             log.error("survey: fix the errors above; still showing the last good pages")
             return
-        self.generated_once = True
+        self.generated = result
         changed = len(result.sync.written) + len(result.sync.removed)
-        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files changed")
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
+        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
+                 f"changed; {steps}")
 
-    def on_serve(self, server, config, builder):
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        # The docs folder is the generator's output: watching it too would
+        # rebuild a second time after every edit of the content.
+        server.unwatch(config.docs_dir)
         server.watch(str(self.content))
         return server
 
-    def on_post_build(self, config):
-        if self.config.search:
-            index_search(Path(config.site_dir))
+    def on_build_error(self, error: Exception) -> None:
+        self._release()
+
+    def on_shutdown(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        hold = getattr(self, "hold", None)
+        if hold is not None:
+            hold.close()
+
+    def on_post_build(self, config: Any) -> None:
+        self._release()
+        if not self.config.search:
+            return
+        site = Path(config.site_dir)
+        if self.serving:
+            # The page is served at once; search catches up a moment later.
+            self.indexing = threading.Thread(target=self._index_quietly, args=(site,), daemon=True)
+            self.indexing.start()
+            return
+        try:
+            search_index.index_site(site)
+        except (OSError, search_index.SearchIndexError) as err:
+            # A site without its search is not a site to publish.
+            log.error(f"the search index could not be built: {err}")
+            raise PluginError("the search index could not be built") from None
+
+    def _index_quietly(self, site: Path) -> None:
+        with _INDEXING:  # one index at a time; the last build's wins
+            try:
+                search_index.index_site(site)
+            except (OSError, search_index.SearchIndexError) as err:
+                log.error(f"the search index could not be built: {err}")
 
 
-def index_search(site: Path) -> None:
-    """Build the Pagefind index of the paper pages into ``site/pagefind``,
-    the same wherever the site is built (see search_index)."""
+_INDEXING = threading.Lock()
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@dataclass
+class BuildResult:
+    ok: bool  # built, by the standard asked for
+    generated: Generated | None  # None when the content could not be read
+    fatal: list[Problem]
+    reason: str = ""  # why not, when not ok
+
+
+def load(config_file: Path, strict: bool = False) -> Any:
+    """The MkDocs configuration, with the survey plugin in it."""
     try:
-        search_index.index_site(site)
-    except (OSError, search_index.SearchIndexError) as err:
-        log.warning(f"search index not built: {err}")
+        config = load_config(str(config_file), strict=strict)
+    except (Abort, ConfigurationError, OSError) as err:
+        raise ConfigurationProblem(f"{config_file}: {err}") from None
+    if not isinstance(config.plugins.get("survey"), SurveyPlugin):
+        raise ConfigurationProblem(f"{config_file}: the 'survey' plugin is not in its plugins; "
+                                   "add `plugins: [survey]`")
+    return config
+
+
+def site_dir(config: Any) -> Path:
+    """Where the configuration puts the site, relative to the working folder."""
+    return Path(os.path.relpath(config.site_dir))
+
+
+def build_site(config: Any, site: Path) -> BuildResult:
+    """Build the site into ``site`` with MkDocs, in this process; with the
+    configuration's strict mode, MkDocs' own."""
+    config["site_dir"] = str(site)
+    plugin = config.plugins["survey"]
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    except (Abort, PluginError, ConfigurationError, OSError) as err:
+        return BuildResult(False, plugin.generated, plugin.fatal or [], str(err))
+    finally:
+        config.plugins.on_shutdown()
+    return BuildResult(True, plugin.generated, [])
+
+
+def generate_docs(config_file: Path) -> Generated:
+    """Only the generator's step, for a build tool that runs no MkDocs plugins
+    (Zensical): the pages written into the configuration's docs folder."""
+    config = load(config_file)
+    plugin = config.plugins["survey"]
+    plugin.on_config(config)
+    docs = Path(config.docs_dir)
+    with write.locked(docs):
+        return generate(plugin.content, docs, plugin.repository)

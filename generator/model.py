@@ -46,7 +46,7 @@ class Listing:
     id: str  # the file name without its extension
     file: str
     title: str
-    year: int  # the year that dates shown without one belong to
+    year: int | None  # the year that dates shown without one belong to (None: unknown)
     date: datetime.date | None  # the listing's own date, when the dump shows it
     entries: tuple[Entry, ...]
     described: bool = True  # False: read although listings.yml does not describe it
@@ -76,6 +76,15 @@ class Metadata:
     venue: str | None = None
     code: str | None = None
     project: str | None = None
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A contributed file's text, read at the edge (a summary)."""
+
+    path: str  # as messages show it
+    stem: str  # the file name without its extension
+    text: str
 
 
 @dataclass(frozen=True)

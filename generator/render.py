@@ -17,7 +17,6 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from . import chart
-from .merge import title_key
 from .model import Corpus, Listing, Paper, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
 from .text import Safe, finalize, teaser, html_text, one_line, safe_url, search_url, yaml_string
@@ -59,9 +58,12 @@ class Repository:
     content: str = "content"  # the content folder's path in the repository
 
     def new_summary(self, paper: Paper) -> Safe:
-        """GitHub's web editor on a new summary file, pre-filled from the template."""
-        query = urlencode({"filename": f"{paper.id}.md", "value": summary_template(paper)},
-                          quote_via=quote)
+        """GitHub's web editor on a new summary file, pre-filled with a short
+        stub (the full template is in CONTRIBUTING.md and `survey new-summary`):
+        the link is on every paper page, so it is kept small."""
+        stub = (f"---\n# See CONTRIBUTING.md for the optional fields.\npaper: {paper.id}\n"
+                f"contributors:\n  - {PLACEHOLDER_NAME}\n---\n{PLACEHOLDER}\n")
+        query = urlencode({"filename": f"{paper.id}.md", "value": stub}, quote_via=quote)
         return Safe(f"{self.url.rstrip('/')}/new/{self.branch}/{self.content}/summaries?{query}")
 
     def edit_summary(self, paper: Paper) -> Safe:
@@ -125,8 +127,10 @@ class Site:
         return {l.file: l for l in self.corpus.listings}
 
     @cached_property
-    def by_key(self) -> dict[str, Paper]:
-        return {p.key: p for p in self.corpus.papers}
+    def by_source(self) -> dict:
+        # By where an entry stands, not its title: papers joined by their
+        # arXiv id show entries under more than one title.
+        return {s: p for p in self.corpus.papers for s in p.sources}
 
     @cached_property
     def members(self) -> dict[str, list[Paper]]:
@@ -156,7 +160,7 @@ class Site:
         return summary.teaser if summary and summary.teaser else teaser(paper.abstract)
 
     def paper_of(self, entry) -> Paper:
-        return self.by_key[title_key(entry.title)]
+        return self.by_source[entry.source]
 
     def listings_of(self, paper: Paper) -> list[Listing]:
         return [self.listings[f] for f in paper.listing_files]
@@ -253,13 +257,13 @@ def counts(corpus: Corpus) -> dict[str, int]:
     }
 
 
-def facts(summary) -> dict:
-    """What a paper's curated summary adds to its record in papers.json."""
+def facts(paper: Paper, summary) -> dict:
+    """What the metadata record and the curated summary add to a paper's record in papers.json."""
+    source = paper.metadata
     return {
-        "arxiv": summary.arxiv if summary else None,
-        "author_names": list(summary.authors) if summary else [],
-        "venue": summary.venue if summary else None,
-        "code": summary.code if summary else None,
+        "arxiv": paper.arxiv, "doi": paper.doi, "author_names": list(paper.author_names),
+        "venue": paper.venue, "code": paper.code,
+        "metadata": {"source": source.service, "url": source.url} if source else None,
         "summary": {
             "contributors": list(summary.contributors), "key_points": list(summary.key_points),
             "teaser": summary.teaser,
@@ -282,7 +286,7 @@ def papers_json(corpus: Corpus) -> str:
             "themes": list(p.themes), "primary_theme": p.primary_theme,
             "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
             "links": list(p.links),
-            **facts(corpus.summaries.get(p.id)),
+            **facts(p, corpus.summaries.get(p.id)),
         } for p in corpus.papers],
         "themes": [{
             "id": t.id, "title": t.title, "url": page_url(theme_path(t)), "papers": members[t.id],

@@ -37,7 +37,7 @@ def index_site(site: Path) -> int:
     site = Path(site)
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if p.relative_to(site).parts[0] != BUNDLE)
-    write.sync(search_bundle(site, pages), site / BUNDLE)
+    write.write_new(search_bundle(site, pages), site / BUNDLE)
     return len(pages)
 
 

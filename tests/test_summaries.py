@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content, shown
+from generator.build import read_corpus
+from generator.content import shown
+from generator.model import TextFile
 from generator.summaries import read_summaries, read_summary
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -15,7 +17,7 @@ GROK = "grokking-beyond-overfitting"
 
 @pytest.fixture(scope="module")
 def corpus():
-    return read_content(SMALL)
+    return read_corpus(SMALL)
 
 
 def check(corpus, text, path="summaries/x.md"):
@@ -46,25 +48,52 @@ def test_a_valid_summary(corpus):
     ("paper: [unclosed\ncontributors: [Ada]\n", None,
      "summaries/x.md:3: not valid YAML: expected ',' or ']', but got ':'"),
     ("paper: grokking-beyond-overfitting\n", None,
-     "summaries/x.md:1: missing required field 'contributors'"),
+     "summaries/x.md:2: missing 'contributors' (your name, or a list of names)"),
     (VALID + "themes: {add: [no-such-theme]}\n", None,
      "summaries/x.md:4: unknown theme id 'no-such-theme'; known themes: domain-shift, memorization, other"),
     (VALID + "themes: {primary: [memorization]}\n", None,
-     "summaries/x.md:4: 'themes: add' and 'remove' take theme ids; 'primary' takes one theme id"),
+     "summaries/x.md:4: themes: 'primary' must be text, not a list"),
     (VALID + "themes: {remove: memorization}\n", None,
      "summaries/x.md:4: removing every theme would leave the paper with none: add or set a primary theme too"),
     (VALID + "arxiv: 1706.02410\n", None,
-     "summaries/x.md:4: put the arXiv id in quotes (arxiv: \"1706.0241\"): unquoted, YAML reads it "
-     "as a number and may change it"),
+     "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"1706.02410\" (unquoted, YAML reads it "
+     "as the number 1706.0241 and may change it)"),
+    # The id as written is kept, whatever YAML makes of it: here the final zero.
+    (VALID + "arxiv: 2401.01230\n", None,
+     "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"2401.01230\" (unquoted, YAML reads it "
+     "as the number 2401.0123 and may change it)"),
+    (VALID + "titel: x\n", None,
+     "summaries/x.md:4: unknown key 'titel' (the keys are: paper, contributors, themes, key_points, "
+     "arxiv, authors, venue, code)"),
+    (VALID + "contributor: [Bo]\n", None,
+     "summaries/x.md:4: unknown key 'contributor'; did you mean 'contributors'? (the keys are: "
+     "paper, contributors, themes, key_points, arxiv, authors, venue, code)"),
+    (VALID + "themes: {ad: [memorization]}\n", None,
+     "summaries/x.md:4: themes: unknown key 'ad'; did you mean 'add'? (the keys are: add, remove, "
+     "primary)"),
+    # A title with a colon: the fix, not only the parser's complaint.
+    ("paper: Grokking: Beyond Overfitting\ncontributors: [Ada]\n", None,
+     "summaries/x.md:2: not valid YAML: mapping values are not allowed here; a value holding "
+     "': ' must be in quotes: write paper: \"Grokking: Beyond Overfitting\""),
+    (VALID + "contributors: [Bo]\n", None,
+     "summaries/x.md:4: key 'contributors' is given twice (also at line 3); only this one is "
+     "used: remove one"),
     (VALID + "code: javascript:alert(1)\n", None,
      "summaries/x.md:4: code link 'javascript:alert(1)' must be an http(s) URL"),
     (VALID + "reviewer: me\n", None,
-     "summaries/x.md:4: unknown field 'reviewer'; fields are: paper, contributors, themes, "
-     "key_points, arxiv, authors, venue, code"),
+     "summaries/x.md:4: unknown key 'reviewer' (the keys are: paper, contributors, themes, "
+     "key_points, arxiv, authors, venue, code)"),
     (VALID, "Text with <b>bold</b> HTML.",
-     "summaries/x.md:5: raw HTML is not allowed: '<b>'"),
+     "summaries/x.md:5: raw HTML is not allowed: '<b>'; write **bold** instead"),
+    (VALID, "Text with <i>slanted</i> HTML.",
+     "summaries/x.md:5: raw HTML is not allowed: '<i>'; write *italic* instead"),
+    # A link on the third line of a paragraph is reported at that line.
+    (VALID, "First line of a paragraph,\nits second line,\nand [a bad link](javascript:x) here.",
+     "summaries/x.md:7: link 'javascript:x' is not allowed: links must be http(s) URLs"),
+    (VALID, "One line,\n<b>then HTML</b> on the second.",
+     "summaries/x.md:6: raw HTML is not allowed: '<b>'; write **bold** instead"),
     (VALID, "Intro.\n\n<script>alert(1)</script>",
-     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'"),
+     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'; write plain Markdown"),
     (VALID, "See [this](javascript:alert(1)).",
      "summaries/x.md:5: link 'javascript:alert(1)' is not allowed: links must be http(s) URLs"),
     (VALID, "See [this](https:no-host).",
@@ -101,19 +130,15 @@ def test_braces_in_inline_code_are_not_attribute_lists(corpus):
     assert problems == [] and "<code>{x = 0}</code>" in summary.body_html
 
 
-def folder_with(tmp_path, files: dict) -> Path:
-    folder = tmp_path / "summaries"
-    folder.mkdir()
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
+def folder_with(tmp_path, files: dict) -> list[TextFile]:
+    return [TextFile(f"summaries/{name}", name[:-3], text) for name, text in files.items()]
 
 
 def test_two_summaries_for_one_paper(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     by_title = doc("paper: Grokking Beyond Overfitting\ncontributors: [Bo]\n")
     folder = folder_with(tmp_path, {"a-copy.md": by_title, f"{GROK}.md": doc(VALID)})
-    found, problems = read_summaries(folder, shown, list(corpus.papers), corpus.taxonomy)
+    found, problems = read_summaries(folder, list(corpus.papers), corpus.taxonomy)
     assert found[GROK].contributors == ("Ada",)
     assert [str(p) for p in problems] == [
         "summaries/a-copy.md:2: paper 'grokking-beyond-overfitting' already has a summary in "
@@ -123,7 +148,7 @@ def test_two_summaries_for_one_paper(corpus, tmp_path, monkeypatch):
 def test_a_summary_file_must_be_named_after_its_paper(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = folder_with(tmp_path, {"my-notes.md": doc(VALID)})
-    found, problems = read_summaries(folder, shown, list(corpus.papers), corpus.taxonomy)
+    found, problems = read_summaries(folder, list(corpus.papers), corpus.taxonomy)
     assert found == {}
     assert [str(p) for p in problems] == [
         "summaries/my-notes.md: rename this file to grokking-beyond-overfitting.md, "
@@ -137,7 +162,7 @@ def test_summary_theme_changes_apply(tmp_path):
     (content / "summaries" / f"{GROK}.md").write_text(doc(
         "paper: grokking-beyond-overfitting\ncontributors: [Ada]\n"
         "themes: {add: [domain-shift], primary: domain-shift}\n"))
-    corpus = read_content(content)
+    corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.id == GROK)
     assert paper.themes == ("domain-shift", "memorization") and paper.primary_theme == "domain-shift"
 

@@ -2,9 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content
-from generator.model import Paper
-from generator.model import Corpus
+from generator.build import read_corpus
+from generator.model import Corpus, Paper
 from generator.render import render
 from generator.review import hygiene
 from generator.themes import assign, explain, read_taxonomy, scores
@@ -120,7 +119,7 @@ overrides:
 
 
 def test_override_decides_and_explain_says_so():
-    corpus = read_content(ROOT / "tests" / "fixtures" / "small")
+    corpus = read_corpus(ROOT / "tests" / "fixtures" / "small")
     soups = next(p for p in corpus.papers if p.id == "sparse-model-soups")
     assert soups.themes == ("domain-shift",)
     lines = explain(soups, corpus.taxonomy)
@@ -129,7 +128,7 @@ def test_override_decides_and_explain_says_so():
 
 
 def test_shipped_taxonomy_fits_the_corpus():
-    corpus = read_content(ROOT / "tests" / "seed" / "content")
+    corpus = read_corpus(ROOT / "tests" / "seed" / "content")
     themes = corpus.taxonomy.themes
     n = len(corpus.papers)
     assert 10 <= len(themes) <= 30
@@ -289,12 +288,10 @@ moved:
 """
     _, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
     assert [str(p) for p in problems] == [
-        "themes.yml:8: theme 'a': unknown concept key 'tilte'; keys are: name, title, abstract, "
-        "anywhere, unless",
-        "themes.yml:9: theme 'a': each concept is a mapping with title, abstract or anywhere "
-        "phrases (and optionally name and unless)",
-        "themes.yml:3: theme 'a' has no rules: give it concepts, in_title, in_abstract or "
-        "anywhere phrases, or make it the catch-all",
+        "themes.yml:8: theme 'a': concept: unknown key 'tilte'; did you mean 'title'? (the keys "
+        "are: name, title, abstract, anywhere, unless)",
+        "themes.yml:9: theme 'a': each concept is a mapping ('key: value' lines) with title, "
+        "abstract or anywhere phrases, not text",
         "themes.yml:6: theme 'a': facet 'method' is not among 'facets' (kind)",
         "themes.yml:15: moved theme 'a' must be an old theme id no theme uses now",
         "themes.yml:16: moved theme 'gone' names unknown theme 'missing'; known themes: a, other",
@@ -316,6 +313,6 @@ def test_a_moved_theme_keeps_its_page():
 def test_the_seed_taxonomy_is_clean():
     """Every concept of the seed's rules matches two papers or more, and every
     phrase of them one at least: no dead rules, no decisions dressed as rules."""
-    corpus = read_content(ROOT / "tests" / "seed" / "content")
+    corpus = read_corpus(ROOT / "tests" / "seed" / "content")
     found = hygiene(list(corpus.papers), corpus.taxonomy)
     assert (found.dead, found.single, found.dead_phrases) == ((), (), ())

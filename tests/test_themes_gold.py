@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import read_content
+from generator.build import read_corpus as read_content
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "themes.yml"

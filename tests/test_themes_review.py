@@ -1,11 +1,10 @@
 """Curating themes: reviewed decisions win over rules, the review queue, rule hygiene."""
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from generator.content import read_content
+from runner import survey
+
+from generator.build import read_corpus as read_content
 from generator.model import Paper
 from generator.review import hygiene, read_reviewed, review_queue
 from generator.themes import assign, explain, read_taxonomy
@@ -147,12 +146,6 @@ def test_hygiene_finds_concepts_that_match_no_paper_or_one():
     dead = TAXONOMY.replace("[long after]", "[long after, much later]")
     dead_tax, _ = read_taxonomy(load_yaml(dead, "themes.yml"), "themes.yml")
     assert [(u.name, u.line) for u in hygiene(PAPERS, dead_tax).dead_phrases] == [("much later", 7)]
-
-
-def survey(*args, cwd=None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 def test_survey_review_lists_the_queue_and_a_decision_empties_it(tmp_path):
