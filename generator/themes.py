@@ -29,18 +29,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 
 from .errors import Problem
-from .model import Concept, Override, Paper, Rule, Taxonomy, Theme
-from .schema import (BOOL, INT, LIST, MAPPING, TEXT, TEXT_OR_TEXTS, Field, Kind, Schema, describe,
-                     validate)
+from .model import Concept, Override, Paper, Rule, Taxonomy, Theme, Where
+from .schema import (
+    BOOL,
+    INT,
+    LIST,
+    MAPPING,
+    TEXT,
+    TEXT_OR_TEXTS,
+    Field,
+    Kind,
+    Schema,
+    describe,
+    validate,
+)
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
 # one in an abstract may be a passing mention. "anywhere" phrases are
 # unambiguous enough to decide a theme on their own, wherever they stand.
-RULE_KEYS = {"in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
+RULE_KEYS: dict[str, tuple[Where, int]] = {
+    "in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
 # The same lists inside a concept mapping.
 CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "anywhere"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -109,7 +121,7 @@ def words(text: str) -> str:
     return " " + " ".join(_WORD.findall(text.casefold())) + " "
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrase_needle(phrase: str) -> str:
     """What a phrase is searched for as; a trailing ``*`` lets the last word
     go on ("generaliz*" finds "generalize" and "generalization")."""
@@ -118,7 +130,7 @@ def phrase_needle(phrase: str) -> str:
     return needle[:-1] if prefix else needle
 
 
-@lru_cache(maxsize=None)
+@cache
 def first_word(phrase: str) -> str | None:
     """A whole word every match of the phrase contains (None when its only
     word may go on): a paper without it cannot match, and is not searched."""
@@ -127,7 +139,7 @@ def first_word(phrase: str) -> str | None:
     return parts[0] if parts and (needle.endswith(" ") or len(parts) > 1) else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _blank_pattern(phrase: str) -> re.Pattern:
     needle = phrase_needle(phrase)
     tail = r"\w* " if not needle.endswith(" ") else ""
@@ -174,7 +186,7 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
 
 
 def theme_score(theme: Theme, whole: dict) -> Score:
-    texts = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts: dict = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
     texts["words"] = whole.get("words")
     found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
     purpose_at = whole["title"].find(" for ")
@@ -231,7 +243,7 @@ def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
     decided, not the points."""
     best = ranked(scored, taxonomy)
     terms = [rank_key(s, taxonomy)[:2] for s in best]
-    rival = next((s for s, t in zip(best[1:], terms[1:]) if t == terms[0]), None)
+    rival = next((s for s, t in zip(best[1:], terms[1:], strict=False) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
 
 
@@ -504,7 +516,7 @@ def _list_concepts(node) -> list[Concept]:
     for key, (where, weight) in RULE_KEYS.items():
         items = node.get(key) or []
         lines = getattr(items, "item_lines", [node.key_lines.get(key, 0)] * len(items))
-        for item, line in zip(items, lines):
+        for item, line in zip(items, lines, strict=False):
             phrases = _strings(item)
             rules = tuple(Rule(p, where, weight, line) for p in phrases)
             concepts.append(Concept(phrases[0], rules, (), line))
@@ -517,7 +529,7 @@ def _mapped_concepts(node, tid: str, bad, path: str) -> tuple[list[Concept], boo
     items = node.get("concepts") or []
     lines = getattr(items, "item_lines", [node.key_lines.get("concepts", node.line)] * len(items))
     concepts, reported = [], False
-    for item, line in zip(items, lines):
+    for item, line in zip(items, lines, strict=False):
         if not isinstance(item, dict):
             bad(_At(line), f"theme {tid!r}: each concept is a mapping ('key: value' lines) with "
                            f"title, abstract or anywhere phrases, not {describe(item)}")
@@ -525,7 +537,7 @@ def _mapped_concepts(node, tid: str, bad, path: str) -> tuple[list[Concept], boo
             continue
         valid, found = validate(item, CONCEPT_SCHEMA, path, f"theme {tid!r}: concept", line)
         for problem in found:
-            bad(_At(problem.line), problem.message)
+            bad(_At(problem.line or line), problem.message)
         rules = [Rule(p, *RULE_KEYS[CONCEPT_KEYS[key]], valid.key_lines.get(key, line))
                  for key in CONCEPT_KEYS for p in _strings(valid.get(key))]
         if not rules and not found:

@@ -233,7 +233,8 @@ def test_the_purpose_after_for_breaks_a_tie_between_equal_facets(concepts):
 
 def test_a_secondary_theme_needs_title_evidence_or_two_strong_concepts(concepts):
     # vision has one weak abstract word next to a strong one: not enough to join.
-    one = themes_of(concepts, "Reinforcement learning agents", "We detect images with object detection.")
+    one = themes_of(concepts, "Reinforcement learning agents",
+                    "We detect images with object detection.")
     assert one == ("rl",)
     # compression found by two concepts that could decide alone: it joins.
     two = themes_of(concepts, "Reinforcement learning agents", "With quantization and pruning.")
@@ -249,7 +250,8 @@ def test_negative_context_takes_another_sense_out(concepts):
 
 def test_unless_cancels_a_concept_meant_in_another_sense(concepts):
     embodied = themes_of(concepts, "Reinforcement learning for robots")
-    llm = themes_of(concepts, "Reinforcement learning for reasoning", "Large language models reason.")
+    llm = themes_of(concepts, "Reinforcement learning for reasoning",
+                    "Large language models reason.")
     assert embodied == ("rl",) and llm == ("other",)
 
 
