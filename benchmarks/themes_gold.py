@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import read_corpus as read_content  # noqa: E402
+from generator.build import read_corpus  # noqa: E402
 from generator.model import Corpus, Paper  # noqa: E402
 from generator.themes import choose  # noqa: E402
 from generator.yamlfile import read_yaml  # noqa: E402
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="list the papers of that part the rules get wrong (list only the "
                              "tuning part while writing rules: the held-out part stays unseen)")
     args = parser.parse_args(argv)
-    corpus = read_content(Path(args.content))
+    corpus = read_corpus(Path(args.content))
     gold = read_gold(Path(args.gold))
     for key, f in report(corpus, gold).items():
         print(f"{key:16} {f['papers']:3d} papers: primary right {100 * f['primary']:5.1f}%, "

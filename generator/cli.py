@@ -66,13 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     _command(commands, "check", cmd_check, "read and validate the content; print a report")
     _command(commands, "explain", cmd_explain, "show which rules put a paper in its themes",
              paper=True)
-    review_ = _command(commands, "review", cmd_review,
-                       "list the papers most likely misfiled, best first, for curators")
-    review_.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
     _command(commands, "new-summary", cmd_new_summary,
              "write a ready-to-fill summary file for a paper", paper=True)
     _command(commands, "generate", cmd_generate,
              "only write the pages into the docs folder (for a build tool that runs no plugins)")
+    review = _command(commands, "review", cmd_review,
+                      "list the papers most likely misfiled, best first")
+    review.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
     index = _command(commands, "index", cmd_index, "only index a built site for search")
     index.add_argument("site", help="the built site's folder")
     enrich.add_arguments(_command(commands, "enrich", lambda args: enrich.command(args, say),
@@ -94,7 +94,7 @@ def _command(commands, name: str, run: Callable, help: str, paper: bool = False)
                          "(default: the configuration's site_dir, site)")
         sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
                          "site as it was, on any problem in the content or any build warning")
-    elif name in ("check", "explain", "new-summary", "review"):
+    elif name in ("check", "explain", "new-summary", "review", "index"):
         sub.add_argument("--content", default="content", help="content folder (default: content)")
     return sub
 
@@ -200,13 +200,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """Index the content's papers (search indexes the papers, not the pages)."""
     from . import search_index
+    corpus = read_content(args.content)
     try:
-        pages = search_index.index_site(Path(args.site))
+        papers = search_index.index_corpus(corpus, Path(args.site))
     except (OSError, search_index.SearchIndexError) as err:
         say(f"survey: the search index could not be built: {err}", err=True)
         return 1
-    say(f"{count(pages, 'page', 'pages')} indexed into {Path(args.site) / search_index.BUNDLE}")
+    say(f"{count(papers, 'paper', 'papers')} indexed into {Path(args.site) / search_index.BUNDLE}")
     return 0
 
 
@@ -226,21 +228,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     other = members[catch_all(corpus.taxonomy).id]
     say(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
         f"largest theme: {100 * max(members.values()) / total:.1f}%")
-    print_curation(corpus, shown(Path(args.content) / "themes.yml"))
     say(metadata.coverage(corpus.papers))
     for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
         say(line)
+    say_curation(corpus, args.content)
     return 1 if corpus.errors else 0
 
 
-def print_curation(corpus: Corpus, themes_path: str) -> None:
+def say_curation(corpus: Corpus, content: str) -> None:
     """Rule hygiene and the review queue's length, for `survey check`."""
     found = hygiene(list(corpus.papers), corpus.taxonomy)
-    concepts = sum(len(t.concepts) for t in corpus.taxonomy.themes)
-    say(f"rule hygiene: of {count(concepts, 'concept', 'concepts')}, {len(found.dead)} match no "
-        f"paper and {len(found.single)} exactly one; "
-        f"{count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match no paper")
-    for line in hygiene_lines(found, themes_path):
+    concepts = count(sum(len(t.concepts) for t in corpus.taxonomy.themes), "concept", "concepts")
+    say(f"rule hygiene: of {concepts}, {len(found.dead)} match no paper and {len(found.single)} "
+        f"exactly one; {count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match "
+        "no paper")
+    for line in hygiene_lines(found, str(Path(content) / "themes.yml")):
         say(f"  {line}")
     queue = review_queue(list(corpus.papers), corpus.taxonomy)
     say(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
@@ -251,11 +253,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     for problem in corpus.problems:
         say(str(problem), err=True)
     queue = review_queue(list(corpus.papers), corpus.taxonomy)
-    listed = queue[: args.limit] if args.limit > 0 else queue
+    shown_ = queue[: args.limit] if args.limit > 0 else queue
     say(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
         "a decision (paper, themes, note) in reviewed.yml to settle one")
-    for line in queue_lines(listed):
-        say(line)
+    say("\n".join(queue_lines(shown_)))
     return 0
 
 

@@ -34,6 +34,7 @@ from . import search_index, write  # noqa: E402
 from .build import Generated, generate  # noqa: E402
 from .content import ListingCache  # noqa: E402
 from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
+from .model import Corpus  # noqa: E402
 from .render import Repository  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.survey")
@@ -118,25 +119,27 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_post_build(self, config: Any) -> None:
         self._release()
-        if not self.config.search:
+        if not self.config.search or self.generated is None:
             return
-        site = Path(config.site_dir)
+        # The index is made from the papers the pages were made from.
+        site, corpus = Path(config.site_dir), self.generated.corpus
         if self.serving:
             # The page is served at once; search catches up a moment later.
-            self.indexing = threading.Thread(target=self._index_quietly, args=(site,), daemon=True)
+            self.indexing = threading.Thread(target=self._index_quietly, args=(corpus, site),
+                                             daemon=True)
             self.indexing.start()
             return
         try:
-            search_index.index_site(site)
+            search_index.index_corpus(corpus, site)
         except (OSError, search_index.SearchIndexError) as err:
             # A site without its search is not a site to publish.
             log.error(f"the search index could not be built: {err}")
             raise PluginError("the search index could not be built") from None
 
-    def _index_quietly(self, site: Path) -> None:
+    def _index_quietly(self, corpus: Corpus, site: Path) -> None:
         with _INDEXING:  # one index at a time; the last build's wins
             try:
-                search_index.index_site(site)
+                search_index.index_corpus(corpus, site)
             except (OSError, search_index.SearchIndexError) as err:
                 log.error(f"the search index could not be built: {err}")
 

@@ -10,16 +10,18 @@ import html
 import json
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
 
 import jinja2
 
-from . import chart
+from . import chart, facets
 from .model import Corpus, Listing, Paper, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
-from .text import Safe, finalize, teaser, html_text, one_line, safe_url, search_url, yaml_string
+from .text import (Safe, attr_text, finalize, teaser, html_text, one_line, safe_url, search_url,
+                   yaml_string)
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="
@@ -31,6 +33,17 @@ def paper_path(paper: Paper) -> str:
 
 def theme_path(theme: Theme) -> str:
     return f"themes/{theme.id}.md"
+
+
+# A theme page lists this many papers; the rest follow on pages of their own,
+# so that no page grows with the corpus (a theme of 2,000 papers is 10 pages).
+THEME_PAGE_SIZE = 200
+
+
+def theme_pages(theme: Theme, count: int) -> list[str]:
+    """The paths of a theme's pages: its own, then one per further THEME_PAGE_SIZE papers."""
+    pages = max(1, -(-count // THEME_PAGE_SIZE))
+    return [theme_path(theme)] + [f"themes/{theme.id}/page-{n}.md" for n in range(2, pages + 1)]
 
 
 def listing_path(listing: Listing) -> str:
@@ -185,7 +198,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         teaser=teaser, date=format_date, yaml=yaml_string, html_title=lambda v: Safe(html_text(v)),
-        safe_url=safe_url)
+        safe_url=safe_url, attr=attr_text)
     return env
 
 
@@ -231,7 +244,7 @@ class Renderer:
             "data/papers.json": papers_json(corpus),
         }
         for theme in corpus.taxonomy.themes:
-            files[theme_path(theme)] = self.page("theme.md.j2", theme_path(theme), theme=theme)
+            files.update(self.theme_files(theme))
         for old, targets in corpus.taxonomy.moved:
             files.update(self.moved_page(old, targets))
         for listing in corpus.listings:
@@ -240,6 +253,36 @@ class Renderer:
         for paper in corpus.papers:
             files[paper_path(paper)] = self.page("paper.md.j2", paper_path(paper), paper=paper)
         return files
+
+
+    def theme_files(self, theme: Theme) -> dict[str, str]:
+        """A theme's pages, each with its share of the papers, newest first."""
+        members = self.site.members[theme.id]
+        pages = theme_pages(theme, len(members))
+        stats = theme_stats(theme, members, self.site.corpus)
+        return {path: self.page(
+            "theme.md.j2", path, theme=theme, stats=stats, pages=pages, page_number=n,
+            has_code=lambda p: facets.code_url(p, self.site.corpus.summaries.get(p.id)) is not None,
+            papers=members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE])
+            for n, path in enumerate(pages, start=1)}
+
+
+def theme_stats(theme: Theme, members: list[Paper], corpus: Corpus) -> dict:
+    """A theme page's header: its counts, and its papers per year, newest year first."""
+    summaries = corpus.summaries
+    years = Counter(facets.year(p) for p in members)
+    return {
+        "papers": len(members),
+        "primary": sum(p.primary_theme == theme.id for p in members),
+        "code": sum(facets.code_url(p, summaries.get(p.id)) is not None for p in members),
+        "summaries": sum(p.id in summaries for p in members),
+        "years": _by_year(years),
+    }
+
+
+def _by_year(years: Counter) -> list[tuple[str, int]]:
+    dated = sorted((kv for kv in years.items() if kv[0] != facets.UNDATED), reverse=True)
+    return dated + [(facets.UNDATED, years[facets.UNDATED])] * (facets.UNDATED in years)
 
 
 def render(corpus: Corpus, repository: Repository | None = None) -> dict[str, str | bytes]:

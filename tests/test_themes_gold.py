@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import read_corpus as read_content
+from generator.build import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "themes.yml"
@@ -32,7 +32,7 @@ bench = _benchmark()
 
 @pytest.fixture(scope="module")
 def corpus():
-    return read_content(ROOT / "tests" / "seed" / "content")
+    return read_corpus(ROOT / "tests" / "seed" / "content")
 
 
 @pytest.fixture(scope="module")

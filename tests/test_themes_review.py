@@ -4,7 +4,7 @@ from pathlib import Path
 
 from runner import survey
 
-from generator.build import read_corpus as read_content
+from generator.build import read_corpus
 from generator.model import Paper
 from generator.review import hygiene, read_reviewed, review_queue
 from generator.themes import assign, explain, read_taxonomy
@@ -195,7 +195,7 @@ def test_a_stale_decision_fails_survey_check_with_a_suggestion(tmp_path):
 
 
 def test_the_seed_decisions_are_read_without_problems():
-    corpus = read_content(Path(__file__).parent / "seed" / "content")
+    corpus = read_corpus(Path(__file__).parent / "seed" / "content")
     assert not [p for p in corpus.problems if "reviewed.yml" in p.path]
     assert corpus.taxonomy.reviewed  # the seed carries curators' decisions
     by_id = {p.id: p for p in corpus.papers}
