@@ -6,7 +6,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from _browser import chromium, open_tab, serve
 
 
@@ -71,7 +70,7 @@ def test_each_listing_page_shows_its_entries_as_separate_items_in_order(tab, ser
             anchor: li.querySelector("a.source-line").id,
             paper: new URL(li.querySelector("a:not(.source-line)").href).pathname,
             also: li.textContent.includes("also in")}))""")
-        for item, (line, paper) in zip(shown, entries):
+        for item, (line, paper) in zip(shown, entries, strict=True):
             assert item["anchor"] == f"line-{line}"
             assert item["paper"] == "/" + paper["url"]
             assert item["also"] == (len({s["listing"] for s in paper["listings"]}) > 1)
@@ -186,7 +185,7 @@ def test_one_result_per_paper_with_an_excerpt_of_what_it_is_about(tab, server, d
     assert len(shown) == len(set(shown)) and all(u.startswith("papers/") for u in shown)
     papers = by_url(data)
     excerpts = tab.locator("#find-results .find-excerpt").all_inner_texts()
-    for url, excerpt in zip(shown, excerpts):
+    for url, excerpt in zip(shown, excerpts, strict=True):
         paper = papers[url]
         about = " ".join((paper["abstract"] + " " + " ".join(
             (paper["summary"] or {}).get("key_points", []))).split())

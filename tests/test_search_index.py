@@ -86,6 +86,7 @@ def test_code_means_a_repository(corpus):
 
 def test_upvotes_sort_most_first_then_newest():
     import datetime
+
     from generator.model import Paper
     def key(upvotes, date):
         paper = Paper(id="x", key="x", title="X", abstract="", sources=(), upvotes=upvotes,

@@ -11,7 +11,6 @@ import json
 import re
 
 import pytest
-
 from _browser import chromium, open_tab, serve
 
 # (query, the target paper's title, why it is the paper the reader means)
@@ -112,7 +111,7 @@ def search(built_site):
 
 def test_the_known_items_are_distinct_papers_of_the_seed(data):
     titles = [p["title"] for p in data["papers"]]
-    for query, title, reason in KNOWN_ITEMS:
+    for _, title, reason in KNOWN_ITEMS:
         assert titles.count(title) == 1, title
         assert reason
 
@@ -127,8 +126,8 @@ def test_a_known_item_is_among_the_first_three(search, data, query, title, reaso
 def test_a_topic_finds_papers_about_it(search, data, query, pattern):
     papers = {p["url"]: p for p in data["papers"]}
     first = search(query)[:20]
-    about = [u for u in first if re.search(pattern, papers[u]["title"] + " " + papers[u]["abstract"],
-                                           re.IGNORECASE)]
+    about = [u for u in first
+             if re.search(pattern, f"{papers[u]['title']} {papers[u]['abstract']}", re.IGNORECASE)]
     assert len(first) >= 3, query  # the topic is in the corpus and found
     assert len(about) >= 0.9 * len(first), (query, [papers[u]["title"] for u in first
                                                     if u not in about])
