@@ -255,6 +255,22 @@ def test_theme_page_sort_and_filter_change_the_order_and_the_count(tab, server, 
     assert tab.is_visible("#theme-static")
 
 
+def test_the_year_strip_and_the_search_link_open_the_theme_filtered(tab, server, data):
+    theme = next(t for t in data["themes"] if t["id"] == "distribution-shift")
+    tab.goto(server + theme["url"])
+    settled(tab)
+    tab.click(".year-strip a:has-text('2024')")
+    settled(tab)
+    assert query_of(tab.url) == {"year": ["2024"]}
+    papers = {p["id"]: p for p in data["papers"]}
+    in_2024 = [i for i in theme["papers"] if (papers[i]["date"] or "").startswith("2024")]
+    assert int(tab.get_attribute("#theme-status", "data-count")) == len(in_2024)
+    tab.click("text=search within this theme")
+    settled(tab)
+    assert query_of(tab.url) == {"theme": [theme["id"]]}
+    assert int(tab.get_attribute("#find-status", "data-count")) == len(theme["papers"])
+
+
 def test_theme_page_year_filter_and_most_upvoted_first(tab, server, data):
     theme = next(t for t in data["themes"] if t["id"] == "distribution-shift")
     papers = {p["id"]: p for p in data["papers"]}
