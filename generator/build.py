@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import content, merge, metadata, summaries, themes
+from . import content, merge, metadata, review, summaries, themes
 from .errors import Problem
 from .model import Corpus, Paper, Taxonomy
 from .render import Repository, render
@@ -58,17 +58,21 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
         known = metadata.curate(sources.metadata, sources.metadata_path, listings, papers)
         listings, papers = known.listings, known.papers
     with clock.step("classify"):
-        papers = themes.assign(papers, sources.taxonomy)
-        override_problems = unknown_overrides(sources.taxonomy, papers, sources.taxonomy_path)
+        # Curators' reviewed decisions win over the rules.
+        decisions, review_problems = review.read_reviewed(
+            sources.reviewed, sources.reviewed_path, papers, sources.taxonomy)
+        taxonomy = replace(sources.taxonomy, reviewed=decisions)
+        papers = themes.assign(papers, taxonomy)
+        override_problems = unknown_overrides(taxonomy, papers, sources.taxonomy_path)
     with clock.step("curate"):
         curated, summary_problems = summaries.read_summaries(
-            sources.summaries, papers, sources.taxonomy, known.records, sources.metadata_path)
+            sources.summaries, papers, taxonomy, known.records, sources.metadata_path)
         papers = summaries.apply(papers, curated)
     return Corpus(
         title=sources.title, description=sources.description, listings=listings,
-        papers=tuple(papers), taxonomy=sources.taxonomy, summaries=curated, metadata=known.records,
-        problems=(*sources.problems, *merge_problems, *known.problems, *override_problems,
-                  *summary_problems))
+        papers=tuple(papers), taxonomy=taxonomy, summaries=curated, metadata=known.records,
+        problems=(*sources.problems, *merge_problems, *known.problems, *review_problems,
+                  *override_problems, *summary_problems))
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,

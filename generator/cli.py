@@ -17,6 +17,7 @@ from .errors import ConfigurationProblem, ContentError, Problem
 from .merge import find_paper
 from .model import Corpus, Paper
 from .render import summary_template
+from .review import hygiene, hygiene_lines, queue_lines, review_queue
 from .themes import catch_all, explain
 
 # Control characters (escape sequences can set a terminal's title, write its
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
              "write a ready-to-fill summary file for a paper", paper=True)
     _command(commands, "generate", cmd_generate,
              "only write the pages into the docs folder (for a build tool that runs no plugins)")
+    review = _command(commands, "review", cmd_review,
+                      "list the papers most likely misfiled, best first")
+    review.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
     index = _command(commands, "index", cmd_index, "only index a built site for search")
     index.add_argument("site", help="the built site's folder")
     enrich.add_arguments(_command(commands, "enrich", lambda args: enrich.command(args, say),
@@ -90,7 +94,7 @@ def _command(commands, name: str, run: Callable, help: str, paper: bool = False)
                          "(default: the configuration's site_dir, site)")
         sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
                          "site as it was, on any problem in the content or any build warning")
-    elif name in ("check", "explain", "new-summary", "index"):
+    elif name in ("check", "explain", "new-summary", "review", "index"):
         sub.add_argument("--content", default="content", help="content folder (default: content)")
     return sub
 
@@ -227,7 +231,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     say(metadata.coverage(corpus.papers))
     for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
         say(line)
+    say_curation(corpus, args.content)
     return 1 if corpus.errors else 0
+
+
+def say_curation(corpus: Corpus, content: str) -> None:
+    """Rule hygiene and the review queue's length, for `survey check`."""
+    found = hygiene(list(corpus.papers), corpus.taxonomy)
+    concepts = count(sum(len(t.concepts) for t in corpus.taxonomy.themes), "concept", "concepts")
+    say(f"rule hygiene: of {concepts}, {len(found.dead)} match no paper and {len(found.single)} "
+        f"exactly one; {count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match "
+        "no paper")
+    for line in hygiene_lines(found, str(Path(content) / "themes.yml")):
+        say(f"  {line}")
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    say(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
+    for problem in corpus.problems:
+        say(str(problem), err=True)
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    shown_ = queue[: args.limit] if args.limit > 0 else queue
+    say(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
+        "a decision (paper, themes, note) in reviewed.yml to settle one")
+    say("\n".join(queue_lines(shown_)))
+    return 0
 
 
 def paper_or_hint(corpus: Corpus, query: str) -> Paper | None:

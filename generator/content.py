@@ -63,6 +63,8 @@ class Sources:
     problems: tuple[Problem, ...]
     metadata: object = None  # content/metadata.yml as parsed YAML; None when absent
     metadata_path: str = "metadata.yml"  # as messages show it
+    reviewed: object = None  # content/reviewed.yml as parsed YAML; None when absent
+    reviewed_path: str = "reviewed.yml"
 
 
 def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
@@ -78,27 +80,29 @@ def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
         read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
     problems += theme_problems
     summary_files = _read_summary_files(content / "summaries", problems, content)
-    metadata_path = shown(content / "metadata.yml")
     return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings),
         listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
         taxonomy=taxonomy, taxonomy_path=taxonomy_path,
-        summaries=tuple(summary_files), metadata_path=metadata_path,
-        metadata=_read_metadata_file(content / "metadata.yml", problems, content),
+        summaries=tuple(summary_files),
+        metadata_path=shown(content / "metadata.yml"),
+        metadata=_read_optional(content / "metadata.yml", problems, content, "metadata record"),
+        reviewed_path=shown(content / "reviewed.yml"),
+        reviewed=_read_optional(content / "reviewed.yml", problems, content, "reviewed decision"),
         problems=tuple(problems))
 
 
-def _read_metadata_file(path: Path, problems: list[Problem], root: Path) -> object:
-    """content/metadata.yml parsed, if there is one; a file that cannot be
-    read costs only its records."""
+def _read_optional(path: Path, problems: list[Problem], root: Path, what: str) -> object:
+    """An optional YAML file of records, parsed, if there is one; a file that
+    cannot be read costs only its records."""
     if not path.exists():
         return None
     try:
         return read_yaml(path, shown(path), root)
     except ContentError as err:
-        problems += [replace(p, message=p.message + "; no metadata record was used")
+        problems += [replace(p, message=p.message + f"; no {what} was used")
                      for p in err.problems]
         return None
 

@@ -229,6 +229,16 @@ class Renderer:
             hf_search=lambda t: search_url(HF_SEARCH, t), bibtex=bibtex,
             one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
+    def moved_page(self, old: str, targets: tuple[str, ...]) -> dict[str, str]:
+        """The page of a renamed or split theme, at its old address: it sends a
+        reader to the one theme that replaced it, or lists the ones that did."""
+        path = f"themes/{old}.md"
+        themes = [self.site.themes[t] for t in targets]
+        redirect = None
+        if len(themes) == 1:  # a URL relative to the old page's, as the browser resolves it
+            redirect = posixpath.relpath(page_url(theme_path(themes[0])), page_url(path)) + "/"
+        return {path: self.page("moved.md.j2", path, old=old, targets=themes, redirect=redirect)}
+
     def files(self) -> dict[str, str | bytes]:
         corpus = self.site.corpus
         files: dict[str, str | bytes] = {
@@ -244,6 +254,8 @@ class Renderer:
         }
         for theme in corpus.taxonomy.themes:
             files.update(self.theme_files(theme))
+        for old, targets in corpus.taxonomy.moved:
+            files.update(self.moved_page(old, targets))
         for listing in corpus.listings:
             files[listing_path(listing)] = self.page(
                 "listing.md.j2", listing_path(listing), listing=listing)

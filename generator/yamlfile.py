@@ -35,6 +35,13 @@ class SourceFloat(float):
     source: str
 
 
+class LineList(list):
+    """A sequence read from YAML, with the line it starts on and each item's line."""
+
+    line: int = 0
+    item_lines: list
+
+
 class _Loader(yaml.SafeLoader):
     first_line = 1  # the file line the text starts on (front matter: 2)
 
@@ -55,6 +62,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.duplicates = tuple(duplicates)
     result.written = {k.value: v.value for k, v in node.value
                       if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.item_lines = [item.start_mark.line + 1 for item in node.value]
     return result
 
 
@@ -88,6 +102,7 @@ def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
