@@ -46,7 +46,8 @@ from .yamlfile import load_yaml, read_yaml
 
 OPENALEX = "https://api.openalex.org"
 ARXIV = "https://export.arxiv.org/api/query"
-RETRIED = {429, 500, 502, 503, 504}  # statuses worth asking again, later
+# Statuses worth asking again, later: OpenAlex answers 403 when requests come too fast.
+RETRIED = {403, 429, 500, 502, 503, 504}
 MAX_BODY = 5_000_000  # bytes: a search answer is a few kilobytes
 NEAR = 0.8  # how alike two normalised titles must be to be shown as a near miss
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -104,6 +105,18 @@ class Found:
 
 # The HTTP client ------------------------------------------------------------
 
+class _WebRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed to http(s) addresses only (urllib would follow one to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirected to {newurl!r}", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.build_opener(_WebRedirects)
+
+
 class Client:
     """GET with a pause between requests to one service, retries and timeouts.
     ``sleep`` and ``clock`` are the time module's unless a test replaces them."""
@@ -145,7 +158,7 @@ class Client:
     def _fetch(self, url: str, accept: str) -> bytes:
         request = urllib.request.Request(url, headers={"User-Agent": self.settings.user_agent,
                                                        "Accept": accept})
-        with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+        with OPENER.open(request, timeout=self.settings.timeout) as response:
             body = response.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise Unreadable(f"an answer larger than {MAX_BODY:,} bytes")
@@ -374,6 +387,7 @@ class Report:
     missing: int = 0
     unreadable: int = 0
     given_up: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # arXiv id -> the title whose record gives it
 
     def say(self, line: str, out: Callable[[str], None]) -> None:
         out(line)
@@ -397,6 +411,7 @@ def run(content: Path, settings: Settings, client: Client, report: Report, dry_r
     corpus = read_corpus(content)
     path = content / "metadata.yml"
     papers = [p for p in corpus.papers if p.id not in corpus.metadata][:limit]
+    report.ids = {r.arxiv: r.title for r in corpus.metadata.values() if r.arxiv}
     for paper in papers:
         record = _ask(paper, client, settings, report, out, today or datetime.date.today())
         if record is not None:
@@ -453,6 +468,7 @@ def _keep(path: Path, record: dict, papers: list[Paper], dry_run: bool, report: 
         report.say(f"not written: {record['title']!r}: {problems[0].message}", out)
         return
     report.added += 1
+    _same_id(record, report, out)
     services = ", ".join([record["source"]] + (["more"] if record.get("also") else []))
     if dry_run:
         report.say(f"would add: {record['title']!r} ({services})\n{block.rstrip()}", out)
@@ -460,6 +476,14 @@ def _keep(path: Path, record: dict, papers: list[Paper], dry_run: bool, report: 
     text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     write_atomically(path, insert_record(text, record["title"], block, shown(path)))
     report.say(f"added: {record['title']!r} ({services})", out)
+
+
+def _same_id(record: dict, report: Report, out: Callable[[str], None]) -> None:
+    """A reviewer should know when a record makes two listed titles one paper."""
+    other = report.ids.setdefault(record.get("arxiv") or "", record["title"])
+    if record.get("arxiv") and other != record["title"]:
+        report.say(f"note: {record['title']!r} has the arXiv id {record['arxiv']} of {other!r}: "
+                   "the site will show the two as one paper", out)
 
 
 def summary(report: Report, dry_run: bool) -> str:

@@ -19,7 +19,6 @@ one paper. Everything here is pure: the caller reads the file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from typing import Any
 from .errors import WARNING, Problem
 from .merge import find_paper, title_key
 from .model import Corpus, Listing, Metadata, MetadataSource, Paper, Summary
+from .schema import suggestion
 
 FACTS = ("arxiv", "doi", "authors", "date", "venue", "code", "project")
 FIELDS = ("title", *FACTS, "source", "url", "also", "retrieved")
@@ -79,9 +79,8 @@ class _Record:
     def written(self, key: str) -> str:
         return getattr(self.data, "written", {}).get(key, str(self.data.get(key)))
 
-    def bad(self, key: str, message: str, level=None) -> None:
-        args = (level,) if level else ()
-        self.problems.append(Problem(self.path, self.at(key), message, *args))
+    def bad(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.at(key), message))
 
 
 def read_records(data, path: str, papers: Sequence[Paper]) -> tuple[list[Metadata], list[Problem]]:
@@ -95,18 +94,19 @@ def read_records(data, path: str, papers: Sequence[Paper]) -> tuple[list[Metadat
         return [], [Problem(path, 1, "expected a list of records, each starting "
                             "'- title: \"...\"'; file ignored")]
     records: list[Metadata] = []
-    for item in data:
+    lines = getattr(data, "item_lines", [None] * len(data))
+    for item, line in zip(data, lines, strict=True):
         if not isinstance(item, dict):
-            _not_a_record(item, path, problems)
+            _not_a_record(item, path, line, problems)
         elif record := _read_record(_Record(item, path, problems), papers):
             records.append(record)
     problems += _unsorted(records, path)
-    return _unique(records, papers, path, problems), problems
+    return _unique(records, path, problems), problems
 
 
-def _not_a_record(item, path: str, problems: list[Problem]) -> None:
-    problems.append(Problem(path, getattr(item, "line", None), f"{_short(item)} is not a record: "
-                            "a record is a mapping that starts '- title: \"...\"'; ignored"))
+def _not_a_record(item, path: str, line: int | None, problems: list[Problem]) -> None:
+    problems.append(Problem(path, line, f"{_short(item)} is not a record: a record is a "
+                            "mapping that starts '- title: \"...\"'; ignored"))
 
 
 def _short(value) -> str:
@@ -115,6 +115,8 @@ def _short(value) -> str:
 
 
 def _read_record(record: _Record, papers: Sequence[Paper]) -> Metadata | None:
+    record.problems += [Problem(record.path, line, message)
+                        for line, message in getattr(record.data, "duplicates", ())]
     _unknown_fields(record)
     for key in REQUIRED:
         if record.data.get(key) in (None, ""):
@@ -143,9 +145,9 @@ def _unknown_fields(record: _Record) -> None:
     for key in record.data:
         if key in FIELDS:
             continue
-        close = difflib.get_close_matches(str(key), FIELDS, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        record.bad(key, f"unknown field '{key}'; {hint}fields are: {', '.join(FIELDS)}")
+        # Worded as every content file's schema words it (schema.py).
+        record.bad(key, f"unknown key {key!r}{suggestion(key, FIELDS)} "
+                        f"(the keys are: {', '.join(FIELDS)})")
 
 
 def _paper(record: _Record, papers: Sequence[Paper]) -> Paper | None:
@@ -156,7 +158,8 @@ def _paper(record: _Record, papers: Sequence[Paper]) -> Paper | None:
         record.bad("title", "'title' must be text: put it in double quotes "
                             f"(title: \"{record.written('title')}\")")
         return None
-    found = next((p for p in papers if p.key == title_key(title)), None)
+    key = title_key(title)
+    found = next((p for p in papers if p.key == key), None)
     if found is None:
         _, close = find_paper(papers, title)
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
@@ -228,12 +231,12 @@ def _names(record: _Record, key: str) -> tuple[str, ...] | None:
 
 def _arxiv(record: _Record, key: str) -> str | None:
     value, written = record.data.get(key), record.written(key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and arxiv_id(written):
         record.bad(key, f"put the arXiv id in quotes ({key}: \"{written}\"): unquoted, YAML "
                         f"reads it as the number {value!r}; ignored")
         return None
     if not isinstance(value, str) or arxiv_id(value) is None:
-        record.bad(key, malformed_arxiv(value) + "; ignored")
+        record.bad(key, malformed_arxiv(value if isinstance(value, str) else written) + "; ignored")
         return None
     return arxiv_id(value)
 
@@ -304,8 +307,7 @@ def _unsorted(records: list[Metadata], path: str) -> list[Problem]:
     return []
 
 
-def _unique(records: list[Metadata], papers: Sequence[Paper], path: str,
-            problems: list[Problem]) -> list[Metadata]:
+def _unique(records: list[Metadata], path: str, problems: list[Problem]) -> list[Metadata]:
     first: dict[str, Metadata] = {}
     for record in records:
         key = title_key(record.title)

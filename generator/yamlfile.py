@@ -67,8 +67,8 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 
 def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_sequence(node, deep=True))
-    result.line = node.start_mark.line + 1
-    result.item_lines = [item.start_mark.line + 1 for item in node.value]
+    result.line = node.start_mark.line + loader.first_line
+    result.item_lines = [item.start_mark.line + loader.first_line for item in node.value]
     return result
 
 

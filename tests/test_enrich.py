@@ -142,7 +142,7 @@ def server():
     replay = Replay()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(replay))
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     yield replay
@@ -281,14 +281,16 @@ def test_a_retry_after_too_long_leaves_the_service_for_the_next_run(content, ser
     assert [r["service"] for r in server.requests] == ["openalex", "arxiv", "arxiv"]
 
 
-def test_a_503_is_retried_with_a_growing_delay_then_the_service_is_given_up(content, server):
-    server.on("openalex", GROK, (503, {}, b"Service Unavailable", 0))
+@pytest.mark.parametrize("status", [503, 403])  # 403: OpenAlex's "slow down"
+def test_a_503_is_retried_with_a_growing_delay_then_the_service_is_given_up(content, server,
+                                                                              status):
+    server.on("openalex", GROK, (status, {}, b"Service Unavailable", 0))
     report, lines, clock = go(content, server, limit=2)
     assert clock.slept[:2] == [2.0, 4.0]
-    assert lines[0] == "given up: openalex: gave up after 3 attempts (HTTP 503, HTTP 503, HTTP 503)"
+    given_up = f"openalex: gave up after 3 attempts (HTTP {status}, HTTP {status}, HTTP {status})"
+    assert lines[0] == f"given up: {given_up}"
     assert [r["service"] for r in server.requests] == ["openalex"] * 3 + ["arxiv", "arxiv"]
-    assert enrich.summary(report, False).endswith(
-        "; openalex: gave up after 3 attempts (HTTP 503, HTTP 503, HTTP 503)")
+    assert enrich.summary(report, False).endswith(f"; {given_up}")
 
 
 def test_a_503_then_an_answer(content, server):
@@ -312,6 +314,8 @@ def test_a_timeout(content, server):
     ("openalex", ok(b'{"meta": {}}'),
      "unreadable: openalex for 'Grokking Beyond Overfitting': not an OpenAlex list response "
      "(KeyError: 'results')"),
+    ("openalex", (302, {"Location": "ftp://example.org/works"}, b"", 0),
+     "unreadable: openalex for 'Grokking Beyond Overfitting': HTTP 302"),
     ("openalex", (400, {}, b'{"error": "Invalid query"}', 0),
      "unreadable: openalex for 'Grokking Beyond Overfitting': HTTP 400"),
     ("arxiv", ok(b"Rate exceeded."),
@@ -477,3 +481,29 @@ def test_what_a_service_says_reaches_the_terminal_escaped(content, server, capsy
     assert enrich.run_command(content, settings, client, True, 1, say) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "'Grokking Beyond Overfitting\\x1b]0;owned\\x07'" in out
+
+
+def test_the_command_line(content, server, capsys):
+    from generator.cli import main
+    server.on("openalex", GROK, ok(openalex_list(GROK_WORK)))
+    code = main(["enrich", "--content", str(content), "--contact", "me@example.org", "--limit", "1",
+                 "--dry-run", "--openalex", f"{server.base}/openalex",
+                 "--arxiv", f"{server.base}/arxiv/query"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("would add: 'Grokking Beyond Overfitting' (openalex)\n")
+    assert out.endswith("enrich: 1 record would be added, 0 near misses to review, 0 not found\n")
+    assert server.requests[0]["query"]["mailto"] == "me@example.org"
+    assert not (content / "metadata.yml").exists()
+
+
+def test_a_record_that_makes_two_titles_one_paper_is_pointed_out(content, server):
+    (content / "metadata.yml").write_text(
+        '- title: "Sparse Model Soups"\n  arxiv: "2403.00001"\n  source: manual\n'
+        '  url: https://arxiv.org/abs/2403.00001\n')
+    server.on("arxiv", GROK, ok(atom_feed(GROK_ENTRY)))
+    _, lines, _ = go(content, server, limit=1)
+    assert lines == ["note: 'Grokking Beyond Overfitting' has the arXiv id 2403.00001 of "
+                     "'Sparse Model Soups': the site will show the two as one paper",
+                     "added: 'Grokking Beyond Overfitting' (arxiv)"]
+    assert [p.title for p in read_corpus(content).papers] == [
+        GROK, STYLE, FOLDING]  # joined under the first listed title

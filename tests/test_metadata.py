@@ -65,6 +65,9 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
     (record("  arxiv: 2310.19470\n"),
      "metadata.yml:2: put the arXiv id in quotes (arxiv: \"2310.19470\"): unquoted, YAML reads it "
      "as the number 2310.1947; ignored"),
+    (record("  arxiv: 2310.1947\n"),  # a number, but not an id even in quotes
+     "metadata.yml:2: malformed arXiv id '2310.1947': an arXiv id looks like \"2310.19470\" "
+     "(or \"cs/0601001\" before April 2007); ignored"),
     (record('  arxiv: "2310.1947"\n'),
      "metadata.yml:2: malformed arXiv id '2310.1947': an arXiv id looks like \"2310.19470\" "
      "(or \"cs/0601001\" before April 2007); ignored"),
@@ -88,8 +91,11 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "metadata.yml:2: impossible date 1066-10-14: the year is too early; ignored"),
     (record("  date: 2024-05-30 10:00:00\n"),
      "metadata.yml:2: 'date' takes a day, not a time: write date: 2024-05-30; ignored"),
+    (record("  date: 2024-01-02\n  date: 2024-01-03\n"),
+     "metadata.yml:3: key 'date' is given twice (also at line 2); only this one is used: "
+     "remove one"),
     (record("  autors: [Ada Lovelace]\n"),
-     f"metadata.yml:2: unknown field 'autors'; did you mean 'authors'? fields are: {FIELDS}"),
+     f"metadata.yml:2: unknown key 'autors'; did you mean 'authors'? (the keys are: {FIELDS})"),
     (record("  authors: Ada Lovelace\n"),
      "metadata.yml:2: 'authors' must be a list of names, in the paper's order "
      "(authors: [\"Ada Lovelace\", \"Charles Babbage\"]); ignored"),
@@ -118,8 +124,8 @@ FIELDS = "title, arxiv, doi, authors, date, venue, code, project, source, url, a
      "belongs before 'Sparse Model Soups' (line 1); move it up"),
     ("title: x\n",
      "metadata.yml:1: expected a list of records, each starting '- title: \"...\"'; file ignored"),
-    ("- just text\n",
-     "metadata.yml: 'just text' is not a record: a record is a mapping that starts "
+    (record("") + "- just text\n",
+     "metadata.yml:4: 'just text' is not a record: a record is a mapping that starts "
      "'- title: \"...\"'; ignored"),
 ])
 def test_invalid_records(papers, text, expected):
