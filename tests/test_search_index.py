@@ -2,7 +2,6 @@
 and the client of Pagefind's service, which reads its answers in linear time."""
 import base64
 import json
-import time
 from pathlib import Path
 
 import pytest
