@@ -7,7 +7,7 @@ PORT ?= 8000
 # says what the project does about it (it builds with ProperDocs and Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site linkcheck check lint test ci clean distclean
+.PHONY: setup serve site linkcheck check lint test ci enrich clean distclean
 
 # The virtual environment is remade when the project's dependencies change,
 # and when it was made by a Python older than the project needs.
@@ -52,6 +52,10 @@ check: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+## enrich: ask OpenAlex and arXiv for the metadata of papers without a record (needs network)
+enrich: setup
+	$(BIN)/survey enrich
 
 ## test: run the test suite
 test: setup

@@ -18,7 +18,10 @@ from generator.preview import Preview
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run"]
-RESULT = '#search a[href*="papers/"]'  # a search result: a link to a paper page
+# A search result: a link to a paper page in the search page's result list.
+RESULT = '#find-results a[href*="papers/"], #search a[href*="papers/"]'
+QUERY_BOX = 'input[name=q], #search input'
+READY = "form[data-find][data-state='done']"  # the search page has loaded its index
 
 
 @dataclass
@@ -71,7 +74,9 @@ def first_search(site: Path, query: str = "grokking") -> FirstSearch:
             page = browser.new_context().new_page()
             page.on("response", lambda r: fetched.append(r.url) if r.ok else None)
             page.goto(url + "search/", wait_until="load")
-            page.locator("#search input").first.click()
+            if page.locator("form[data-find]").count():
+                page.wait_for_selector(READY, timeout=60_000)
+            page.locator(QUERY_BOX).first.click()
             page.keyboard.type(query, delay=40)
             typed = time.monotonic()
             page.wait_for_selector(RESULT, timeout=60_000)

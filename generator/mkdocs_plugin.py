@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,9 @@ from mkdocs.plugins import BasePlugin  # noqa: E402
 
 from . import search_index, write  # noqa: E402
 from .build import Generated, generate  # noqa: E402
+from .content import ListingCache  # noqa: E402
 from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
+from .model import Corpus  # noqa: E402
 from .render import Repository  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.survey")
@@ -45,11 +48,13 @@ class SurveyConfig(Config):
 
 class SurveyPlugin(BasePlugin[SurveyConfig]):
     serving = False
+    cache: ListingCache | None = None
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.cache = ListingCache() if self.serving else None
         if self.serving and dirty:
             # `make serve` asks for --dirty on purpose (only the pages the
             # generator rewrote are rebuilt); MkDocs' warning about it on
@@ -71,7 +76,8 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
-            result = generate(self.content, Path(config.docs_dir), self.repository, keep)
+            result = generate(self.content, Path(config.docs_dir), self.repository, keep,
+                              self.cache)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -113,16 +119,32 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_post_build(self, config: Any) -> None:
         self._release()
-        if not self.config.search:
+        if not self.config.search or self.generated is None:
+            return
+        # The index is made from the papers the pages were made from.
+        site, corpus = Path(config.site_dir), self.generated.corpus
+        if self.serving:
+            # The page is served at once; search catches up a moment later.
+            self.indexing = threading.Thread(target=self._index_quietly, args=(corpus, site),
+                                             daemon=True)
+            self.indexing.start()
             return
         try:
-            search_index.index_site(Path(config.site_dir))
+            search_index.index_corpus(corpus, site)
         except (OSError, search_index.SearchIndexError) as err:
-            # A site without its search is not a site to publish; a preview
-            # goes on without it.
+            # A site without its search is not a site to publish.
             log.error(f"the search index could not be built: {err}")
-            if not self.serving:
-                raise PluginError("the search index could not be built") from None
+            raise PluginError("the search index could not be built") from None
+
+    def _index_quietly(self, corpus: Corpus, site: Path) -> None:
+        with _INDEXING:  # one index at a time; the last build's wins
+            try:
+                search_index.index_corpus(corpus, site)
+            except (OSError, search_index.SearchIndexError) as err:
+                log.error(f"the search index could not be built: {err}")
+
+
+_INDEXING = threading.Lock()
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

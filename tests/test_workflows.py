@@ -13,6 +13,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"
 PAGES = WORKFLOWS / "pages.yml"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
+ENRICH = WORKFLOWS / "enrich.yml"
 
 PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
 
@@ -121,4 +122,19 @@ def test_ci_runs_what_make_ci_runs_each_once():
     target = re.search(r"^ci: (.*)$", (ROOT / "Makefile").read_text(), re.M)
     assert target and ci == target[1].split()
     assert len(set(ci)) == len(ci)
-    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("make ci")
+    assert "\nmake ci " in (ROOT / ".ci" / "run").read_text()
+
+
+def test_enrich_runs_weekly_and_by_hand_and_only_proposes():
+    enrich = load(ENRICH)
+    on = triggers(enrich)
+    assert set(on) == {"schedule", "workflow_dispatch"} and len(on["schedule"]) == 1
+    assert enrich["permissions"] == {}
+    (job,) = enrich["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    make = [c for c in run_steps(enrich) if c.startswith("make ")]
+    assert make == ['make enrich | tee "$REPORT"']
+    (pr,) = [s for _, s in steps(enrich)
+             if s.get("uses", "").startswith("peter-evans/create-pull-request@")]
+    assert pr["with"]["add-paths"] == "content/metadata.yml"  # a pull request, never a push to main
+    assert "${{" not in "".join(run_steps(enrich))  # data reaches scripts through env only
