@@ -43,17 +43,18 @@ def read_corpus(folder: Path) -> Corpus:
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False) -> Generated:
+             keep_on_error: bool = False, site_url: str | None = None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
-    error (a live preview keeps showing the last good site)."""
+    error (a live preview keeps showing the last good site). ``site_url``, the
+    published site's address, makes the feeds' absolute links."""
     corpus = read_corpus(Path(folder))
     if keep_on_error and corpus.errors:
         return Generated(corpus, None)
-    files = render(corpus, repository)                                              # render
+    files = render(corpus, repository, site_url)                                    # render
     return Generated(corpus, sync(files, Path(docs)))                               # write
 
 

@@ -66,7 +66,8 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
-            result = generate(self.content, Path(config.docs_dir), self.repository, keep)
+            result = generate(self.content, Path(config.docs_dir), self.repository, keep,
+                              site_url=config.site_url)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -158,4 +159,4 @@ def generate_docs(config_file: Path) -> Generated:
     plugin.on_config(config)
     docs = Path(config.docs_dir)
     with write.locked(docs):
-        return generate(plugin.content, docs, plugin.repository)
+        return generate(plugin.content, docs, plugin.repository, site_url=config.site_url)
