@@ -42,11 +42,11 @@ class Feed:
 
 
 def xml_text(value: str) -> str:
-    return escape(_NOT_XML.sub("", one_line(str(value))))
+    return escape(one_line(_NOT_XML.sub("", str(value))))
 
 
 def xml_attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", one_line(str(value))))
+    return quoteattr(one_line(_NOT_XML.sub("", str(value))))
 
 
 def paper_date(paper: Paper, listings: Mapping[str, Listing]) -> datetime.date | None:

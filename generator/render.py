@@ -93,7 +93,7 @@ def bibtex_block(text: str) -> Safe:
 
     One line of HTML, newlines as character references: a raw HTML block
     that Markdown passes through whole."""
-    return Safe('<div class="cite"><pre class="bibtex" id="bibtex"><code>'
+    return Safe('<div class="cite"><pre class="bibtex"><code>'
                 + html.escape(text.rstrip("\n")).replace("\n", "&#10;")
                 + '</code></pre><button type="button" class="md-button cite-copy" '
                 'data-copy="bibtex" aria-live="polite" hidden>Copy BibTeX</button></div>')

@@ -2,8 +2,9 @@
 (function () {
   "use strict";
   function setUp() {
-    document.querySelectorAll("button[data-copy]").forEach(function (button) {
-      var source = document.getElementById(button.getAttribute("data-copy"));
+    // The entry is the code block beside the button (the theme renames code blocks' ids).
+    document.querySelectorAll(".cite button[data-copy]").forEach(function (button) {
+      var source = button.parentElement.querySelector("pre code");
       if (!source || !navigator.clipboard) return;
       var label = button.textContent;
       button.hidden = false;
