@@ -128,6 +128,8 @@ def test_chart_reads_in_both_schemes(server, browser, scheme):
     context = browser.new_context(color_scheme=scheme)
     tab = context.new_page()
     tab.goto(server)
+    assert tab.get_attribute("body", "data-md-color-scheme") == (
+        "slate" if scheme == "dark" else "default")
     bars = tab.evaluate(CHART_COLOURS)
     assert bars
     for bar in bars:
