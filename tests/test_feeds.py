@@ -1,11 +1,12 @@
 """Atom feeds: valid for a feed parser, newest first, one entry per dated paper,
 absolute links to the paper pages, found from the home and theme pages."""
 import datetime
+import re
 
 import feedparser
 import pytest
 
-from _reader import Tags, page, text_of
+from _reader import Tags, page
 from generator import feeds
 from generator.model import (Corpus, Listing, Paper, SourceLine, Taxonomy, Theme)
 from generator.render import render
@@ -69,8 +70,8 @@ def test_home_and_theme_pages_link_their_feeds(built_site, seed_data):
         [link] = Tags(page(site, theme["url"])).all("link", rel="alternate",
                                                     type="application/atom+xml")
         assert link["href"] == f"../../feeds/themes/{theme['id']}.xml", theme["id"]
-        shown = "".join(text_of(page(site, theme["url"])).split())
-        assert "FollowthisthemewithitsAtomfeed;citeitspaperswithitsBibTeXfile." in shown
+        assert re.search(r"Follow this theme with its <a [^>]+>Atom feed</a>; cite its papers with "
+                         r"<a [^>]+>its BibTeX file</a>\.", page(site, theme["url"]))
         assert (site / theme["url"] / link["href"]).resolve().exists()
     paper = seed_data["papers"][0]["url"]
     assert not Tags(page(site, paper)).all("link", rel="alternate", type="application/atom+xml")
