@@ -4,7 +4,8 @@ Makes N papers by recombining the seed corpus's titles and abstracts, writes
 them as listing dumps in the three layouts, builds the site as
 `survey build --strict` does, and reports build time, site size, the size of
 one paper page (which must not grow with N: the navigation does not list
-papers) and what a reader's first search downloads from Pagefind.
+papers), what a reader's first search and a faceted search download from the
+search index (measured in headless Chromium), and the theme pages' sizes.
 
     .venv/bin/python benchmarks/scale.py [--papers 10000]
 """
@@ -49,14 +50,38 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def first_search_bytes(site: Path) -> int:
-    """Pagefind's script, its wasm, its entry and metadata files, one index chunk
-    and one result fragment: what the first query fetches."""
-    pf = site / "pagefind"
-    files = [pf / "pagefind.js", pf / "pagefind-entry.json", *pf.glob("wasm.*.pagefind"),
-             *pf.glob("pagefind.*.pf_meta"), next((pf / "index").iterdir()),
-             next((pf / "fragment").iterdir()), pf / "pagefind-ui.js", pf / "pagefind-ui.css"]
-    return sum(f.stat().st_size for f in files)
+def search_downloads(site: Path, query: str = "generalization") -> tuple[int, int]:
+    """Bytes the reader's browser fetches from the search index: for the first
+    search (the search page's script loads Pagefind, its facet counts, then
+    the query's index chunks and the first results), then for a faceted search
+    (a theme ticked). Measured in headless Chromium over a loopback server."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _browser import chromium, open_tab, serve
+
+    server, browser = serve(site), chromium()
+    base = next(server)
+    context, tab = open_tab(next(browser))
+    fetched = []
+    tab.on("requestfinished", lambda r: fetched.append(r.sizes()["responseBodySize"])
+           if "/pagefind/" in r.url else None)
+    tab.goto(base + "search/")
+    tab.wait_for_selector("form[data-find][data-state='done']")
+    tab.fill("input[name=q]", query)
+    tab.wait_for_selector("form[data-find][data-state='done']")
+    first = sum(fetched)
+    tab.check("input[name=theme] >> nth=0")
+    tab.wait_for_selector("form[data-find][data-state='done']")
+    faceted = sum(fetched) - first
+    context.close()
+    for generator in (browser, server):
+        generator.close()
+    return first, faceted
+
+
+def theme_page_sizes(site: Path) -> list[int]:
+    """The HTML size of every theme page (a theme's further pages included)."""
+    return sorted(p.stat().st_size for p in (site / "themes").rglob("index.html")
+                  if p.parent != site / "themes")
 
 
 def main() -> None:
@@ -82,10 +107,15 @@ def main() -> None:
         site = project / "site"
         page = next((site / "papers").iterdir()) / "index.html"
         print(run.stdout.strip())
+        first, faceted = search_downloads(site)
+        themes = theme_page_sizes(site)
         print(f"papers: {args.papers}; build: {seconds:.1f} s; site: {size(site) / 1e6:.1f} MB in "
               f"{sum(1 for _ in site.rglob('*'))} files; one paper page: {page.stat().st_size / 1e3:.1f} KB; "
-              f"search index: {size(site / 'pagefind') / 1e6:.1f} MB on disk, first search loads "
-              f"{first_search_bytes(site) / 1e3:.0f} KB")
+              f"search index: {size(site / 'pagefind') / 1e6:.1f} MB on disk")
+        print(f"search downloads: first search {first / 1e3:.0f} KB, then a faceted search "
+              f"{faceted / 1e3:.0f} KB: {(first + faceted) / 1e3:.0f} KB together (budget 400 KB)")
+        print(f"theme pages: {len(themes)}, HTML {themes[0] / 1e3:.0f} KB to {themes[-1] / 1e3:.0f} KB "
+              f"(median {themes[len(themes) // 2] / 1e3:.0f} KB; budget 300 KB)")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ plugins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import content, merge, summaries, themes
+from . import content, merge, metadata, review, summaries, themes
 from .errors import Problem
 from .model import Corpus, Paper, Taxonomy
 from .render import Repository, render
@@ -21,41 +24,77 @@ from .write import SyncReport, sync
 
 
 @dataclass
+class Stopwatch:
+    """Seconds spent in each step, for the benchmarks and the build's log."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass
 class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
+    seconds: dict[str, float] = field(default_factory=dict)  # by step
 
 
-def read_corpus(folder: Path) -> Corpus:
+def read_corpus(folder: Path, clock: Stopwatch | None = None,
+                cache: content.ListingCache | None = None) -> Corpus:
     """The survey as its pages show it: everything up to rendering."""
-    sources = content.read_sources(folder)                                         # read
-    listings, papers, merge_problems = merge.merge_listings(                        # merge
-        sources.listings, sources.listing_paths)
-    papers = themes.assign(papers, sources.taxonomy)                                # classify
-    override_problems = unknown_overrides(sources.taxonomy, papers, sources.taxonomy_path)
-    curated, summary_problems = summaries.read_summaries(                           # curate
-        sources.summaries, papers, sources.taxonomy)
-    papers = summaries.apply(papers, curated)
+    clock = clock or Stopwatch()
+    with clock.step("read"):
+        sources = content.read_sources(folder, cache)
+    with clock.step("merge"):
+        listings, papers, merge_problems = merge.merge_listings(
+            sources.listings, sources.listing_paths)
+        # Before classifying: papers whose records share an arXiv id are one paper.
+        known = metadata.curate(sources.metadata, sources.metadata_path, listings, papers)
+        listings, papers = known.listings, known.papers
+    with clock.step("classify"):
+        # Curators' reviewed decisions win over the rules.
+        decisions, review_problems = review.read_reviewed(
+            sources.reviewed, sources.reviewed_path, papers, sources.taxonomy)
+        taxonomy = replace(sources.taxonomy, reviewed=decisions)
+        papers = themes.assign(papers, taxonomy)
+        override_problems = unknown_overrides(taxonomy, papers, sources.taxonomy_path)
+    with clock.step("curate"):
+        curated, summary_problems = summaries.read_summaries(
+            sources.summaries, papers, taxonomy, known.records, sources.metadata_path)
+        papers = summaries.apply(papers, curated)
     return Corpus(
         title=sources.title, description=sources.description, listings=listings,
-        papers=tuple(papers), taxonomy=sources.taxonomy, summaries=curated,
-        problems=(*sources.problems, *merge_problems, *override_problems, *summary_problems))
+        papers=tuple(papers), taxonomy=taxonomy, summaries=curated, metadata=known.records,
+        problems=(*sources.problems, *merge_problems, *known.problems, *review_problems,
+                  *override_problems, *summary_problems))
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False, site_url: str | None = None) -> Generated:
+             keep_on_error: bool = False, cache: content.ListingCache | None = None,
+             site_url: str | None = None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
-    error (a live preview keeps showing the last good site). ``site_url``, the
-    published site's address, makes the feeds' absolute links."""
-    corpus = read_corpus(Path(folder))
+    error (a live preview keeps showing the last good site); a preview also
+    keeps its ``cache`` of parsed listings from one rebuild to the next.
+    ``site_url``, the published site's address, makes the feeds' absolute links."""
+    clock = Stopwatch()
+    corpus = read_corpus(Path(folder), clock, cache)
     if keep_on_error and corpus.errors:
-        return Generated(corpus, None)
-    files = render(corpus, repository, site_url)                                    # render
-    return Generated(corpus, sync(files, Path(docs)))                               # write
+        return Generated(corpus, None, clock.seconds)
+    with clock.step("render"):
+        files = render(corpus, repository, site_url)
+    with clock.step("write"):
+        report = sync(files, Path(docs))
+    return Generated(corpus, report, clock.seconds)
 
 
 def unknown_overrides(taxonomy: Taxonomy, papers: list[Paper], path: str) -> list[Problem]:

@@ -10,12 +10,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import write
+from . import enrich, metadata, write
 from .build import count, read_corpus, summary
-from .errors import ContentError, Problem
+from .content import shown
+from .errors import ConfigurationProblem, ContentError, Problem
 from .merge import find_paper
 from .model import Corpus, Paper
 from .render import summary_template
+from .review import hygiene, hygiene_lines, queue_lines, review_queue
 from .themes import catch_all, explain
 
 # Control characters (escape sequences can set a terminal's title, write its
@@ -41,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
             say(str(problem), err=True)
         say("survey: the content cannot be read; nothing was built", err=True)
         return 1
-    except write.UnsafeFolder as err:
+    except (write.UnsafeFolder, ConfigurationProblem) as err:
         say(f"survey: {err}", err=True)
+        say("survey: nothing was built; the site is left as it was", err=True)
         return 1
     except BrokenPipeError:  # `survey check | head -1`: the reader has what it wanted
         _quiet_stdout()
@@ -67,8 +70,14 @@ def _parser() -> argparse.ArgumentParser:
              "write a ready-to-fill summary file for a paper", paper=True)
     _command(commands, "generate", cmd_generate,
              "only write the pages into the docs folder (for a build tool that runs no plugins)")
+    review = _command(commands, "review", cmd_review,
+                      "list the papers most likely misfiled, best first")
+    review.add_argument("--limit", type=int, default=0, help="show at most this many (0: all)")
     index = _command(commands, "index", cmd_index, "only index a built site for search")
     index.add_argument("site", help="the built site's folder")
+    enrich.add_arguments(_command(commands, "enrich", lambda args: enrich.command(args, say),
+                                  "ask OpenAlex and arXiv for the metadata of papers without "
+                                  "a record"))
     return parser
 
 
@@ -85,7 +94,7 @@ def _command(commands, name: str, run: Callable, help: str, paper: bool = False)
                          "(default: the configuration's site_dir, site)")
         sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
                          "site as it was, on any problem in the content or any build warning")
-    elif name in ("check", "explain", "new-summary"):
+    elif name in ("check", "explain", "new-summary", "review", "index"):
         sub.add_argument("--content", default="content", help="content folder (default: content)")
     return sub
 
@@ -105,23 +114,24 @@ def _problem(path: str, message: str) -> Problem:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import mkdocs_plugin  # MkDocs is loaded only for the commands that need it
-    config = Path(args.config)
-    if not config.is_file():
+    config_file = Path(args.config)
+    if not config_file.is_file():
         raise ContentError([_problem(args.config, "file not found; run survey from the "
                                      "project's root folder, or give --config")])
-    site = Path(args.site_dir or mkdocs_plugin.configured_site_dir(config))
-    refusal = unsafe_site_dir(site, config)
-    if refusal:
-        say(f"survey: refusing to build into {site}: {refusal}", err=True)
-        return 1
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = write.staging_folder(site.resolve())
-    try:
-        with _printing_build_log():
-            result = mkdocs_plugin.build_site(config, staging / "site", args.strict)
-        return _publish(result, staging / "site", site, args.strict)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _printing_build_log():
+        config = mkdocs_plugin.load(config_file, args.strict)
+        site = Path(args.site_dir or mkdocs_plugin.site_dir(config))
+        refusal = unsafe_site_dir(site, config_file)
+        if refusal:
+            say(f"survey: refusing to build into {site}: {refusal}", err=True)
+            return 1
+        site.parent.mkdir(parents=True, exist_ok=True)
+        staging = write.staging_folder(site.resolve())
+        try:
+            result = mkdocs_plugin.build_site(config, staging / "site")
+            return _publish(result, staging / "site", site, args.strict)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(result, built: Path, site: Path, strict: bool) -> int:
@@ -136,7 +146,8 @@ def _publish(result, built: Path, site: Path, strict: bool) -> int:
             say("survey: the content cannot be read; nothing was built", err=True)
         reason = result.reason
         if strict and corpus is not None and corpus.problems:
-            reason = f"--strict: {count(len(corpus.problems), 'problem', 'problems')} in the content, above"
+            problems = count(len(corpus.problems), "problem", "problems")
+            reason = f"--strict: {problems} in the content, above"
         say(f"survey: the build failed ({reason}); {site} is left as it was", err=True)
         return 1
     return 0
@@ -189,13 +200,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """Index the content's papers (search indexes the papers, not the pages)."""
     from . import search_index
+    corpus = read_content(args.content)
     try:
-        pages = search_index.index_site(Path(args.site))
+        papers = search_index.index_corpus(corpus, Path(args.site))
     except (OSError, search_index.SearchIndexError) as err:
         say(f"survey: the search index could not be built: {err}", err=True)
         return 1
-    say(f"{count(pages, 'page', 'pages')} indexed into {Path(args.site) / search_index.BUNDLE}")
+    say(f"{count(papers, 'paper', 'papers')} indexed into {Path(args.site) / search_index.BUNDLE}")
     return 0
 
 
@@ -215,7 +228,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     other = members[catch_all(corpus.taxonomy).id]
     say(f"catch-all: {count(other, 'paper', 'papers')} ({100 * other / total:.1f}%); "
         f"largest theme: {100 * max(members.values()) / total:.1f}%")
+    say(metadata.coverage(corpus.papers))
+    for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
+        say(line)
+    say_curation(corpus, args.content)
     return 1 if corpus.errors else 0
+
+
+def say_curation(corpus: Corpus, content: str) -> None:
+    """Rule hygiene and the review queue's length, for `survey check`."""
+    found = hygiene(list(corpus.papers), corpus.taxonomy)
+    concepts = count(sum(len(t.concepts) for t in corpus.taxonomy.themes), "concept", "concepts")
+    say(f"rule hygiene: of {concepts}, {len(found.dead)} match no paper and {len(found.single)} "
+        f"exactly one; {count(len(found.dead_phrases), 'phrase', 'phrases')} of the others match "
+        "no paper")
+    for line in hygiene_lines(found, str(Path(content) / "themes.yml")):
+        say(f"  {line}")
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    say(f"review queue: {count(len(queue), 'paper', 'papers')} (`survey review` lists them)")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    corpus = read_content(args.content)
+    for problem in corpus.problems:
+        say(str(problem), err=True)
+    queue = review_queue(list(corpus.papers), corpus.taxonomy)
+    shown_ = queue[: args.limit] if args.limit > 0 else queue
+    say(f"{count(len(queue), 'paper', 'papers')} to review, likeliest misfiled first; record "
+        "a decision (paper, themes, note) in reviewed.yml to settle one")
+    say("\n".join(queue_lines(shown_)))
+    return 0
 
 
 def paper_or_hint(corpus: Corpus, query: str) -> Paper | None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import parse, themes
 from .errors import WARNING, ContentError, Problem
+from .files import MB, read_limited
 from .model import Listing, Taxonomy, TextFile
-from .yamlfile import read_yaml
+from .schema import INT, LIST, TEXT, Field, Schema, describe, suggestion, validate
+from .yamlfile import LineDict, read_yaml
 
 LISTING_SUFFIXES = (".txt",)
 
@@ -24,6 +26,27 @@ def shown(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+class ListingCache:
+    """Parsed listings kept between the rebuilds of one preview session: a
+    listing is parsed again only when its file changed."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, parse.ParsedListing] = {}
+
+    def read(self, path: Path, year: int | None, root: Path | None = None) -> parse.ParsedListing:
+        try:
+            info = path.stat()
+        except OSError:
+            return read_listing(path, year, root)
+        key = (str(path), info.st_mtime_ns, info.st_size, info.st_ino, year, str(root))
+        if key not in self.parsed:
+            self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
+            self.parsed[key] = read_listing(path, year, root)
+        found = self.parsed[key]
+        return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
+                                   date=found.date)
 
 
 @dataclass(frozen=True)
@@ -38,100 +61,219 @@ class Sources:
     taxonomy_path: str
     summaries: tuple[TextFile, ...]
     problems: tuple[Problem, ...]
+    metadata: object = None  # content/metadata.yml as parsed YAML; None when absent
+    metadata_path: str = "metadata.yml"  # as messages show it
+    reviewed: object = None  # content/reviewed.yml as parsed YAML; None when absent
+    reviewed_path: str = "reviewed.yml"
 
 
-def read_sources(content: Path) -> Sources:
+def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
     """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
     problems: list[Problem] = []
-    survey = _read_survey(content / "survey.yml", problems)
-    described = _described_listings(content, problems)
-    listings = _read_listings(content, described, problems)
+    survey = _read_survey(content / "survey.yml", problems, content)
+    described, default_year = _described_listings(content, problems)
+    listings = _read_listings(content, described, problems, cache or ListingCache(),
+                              default_year)
     taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
-        read_yaml(content / "themes.yml", taxonomy_path), taxonomy_path)
+        read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
     problems += theme_problems
-    summary_files = _read_summary_files(content / "summaries", problems)
+    summary_files = _read_summary_files(content / "summaries", problems, content)
     return Sources(
         title=str(survey.get("title") or "Literature survey"),
         description=" ".join(str(survey.get("description") or "").split()),
         listings=tuple(listings),
         listing_paths={l.file: shown(content / "listings" / l.file) for l in listings},
         taxonomy=taxonomy, taxonomy_path=taxonomy_path,
-        summaries=tuple(summary_files), problems=tuple(problems))
+        summaries=tuple(summary_files),
+        metadata_path=shown(content / "metadata.yml"),
+        metadata=_read_optional(content / "metadata.yml", problems, content, "metadata record"),
+        reviewed_path=shown(content / "reviewed.yml"),
+        reviewed=_read_optional(content / "reviewed.yml", problems, content, "reviewed decision"),
+        problems=tuple(problems))
 
 
-def _read_summary_files(folder: Path, problems: list[Problem]) -> list[TextFile]:
+def _read_optional(path: Path, problems: list[Problem], root: Path, what: str) -> object:
+    """An optional YAML file of records, parsed, if there is one; a file that
+    cannot be read costs only its records."""
+    if not path.exists():
+        return None
+    try:
+        return read_yaml(path, shown(path), root)
+    except ContentError as err:
+        problems += [replace(p, message=p.message + f"; no {what} was used")
+                     for p in err.problems]
+        return None
+
+
+SUMMARY_MAX = 1 * MB  # a summary file, front matter and all (its body is held to 4,000 characters)
+
+
+def _read_summary_files(folder: Path, problems: list[Problem],
+                        root: Path | None = None) -> list[TextFile]:
+    """The summary files directly in ``folder``; one that ``root`` does not
+    hold (a link to elsewhere), or that is not a regular file, is not read."""
     if not folder.is_dir():
         return []
     files = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems += _nested_summaries(path, folder)
             continue
         if path.suffix != ".md":
             problems.append(Problem(shown(path), None, "not a summary (summaries end in .md); "
                                     "ignored", WARNING))
             continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(shown(path), None, f"not UTF-8 text ({err.reason})"))
+        text, problem = _read_summary_text(path, root)
+        if text is None:
+            problems.append(problem)
             continue
         files.append(TextFile(shown(path), path.stem, text))
     return files
 
 
-def _read_survey(path: Path, problems: list[Problem]) -> dict:
-    """survey.yml's title and description; anything else is reported, not used."""
-    data = read_yaml(path, shown(path))
-    if data is not None and not isinstance(data, dict):
-        problems.append(Problem(shown(path), None, "expected a mapping with a 'title' and a "
-                                "'description'; ignored"))
-        return {}
-    data = data or {}
-    for key in ("title", "description"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            line = getattr(data, "key_lines", {}).get(key)
-            problems.append(Problem(shown(path), line, f"'{key}' must be text; ignored"))
-            data.pop(key)
+def _read_summary_text(path: Path, root: Path | None) -> tuple[str | None, Problem | None]:
+    data, reason = read_limited(path, SUMMARY_MAX, root)
+    if data is None:
+        return None, Problem(shown(path), None, f"{reason}; not used")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        return None, Problem(shown(path), None, f"not UTF-8 text ({err.reason})")
+
+
+def _nested_summaries(path: Path, folder: Path) -> list[Problem]:
+    """The summaries put in a subfolder, each named: they are not read."""
+    found = sorted(path.rglob("*.md"))[:20]
+    return [Problem(shown(p), None, "not read: summaries are read only directly in "
+                                    f"{shown(folder)}; move it there", WARNING) for p in found]
+
+
+SURVEY_SCHEMA: Schema = {
+    "title": Field(TEXT, required=True, about="the survey's name, shown on every page"),
+    "description": Field(TEXT, required=True, about="a sentence or two the home page shows"),
+}
+
+
+def _year(value) -> str | None:
+    return None if 1900 < value < 3000 else f"year {value} is not a year of papers"
+
+
+LISTING_SCHEMA: Schema = {
+    "file": Field(TEXT, required=True, about=r"the dump's file name in the listings folder"),
+    "title": Field(TEXT, required=True, essential=False,  # else titled after the file
+                   about="what the listing is about, shown on its page"),
+    "year": Field(INT, check=_year, about="overrides the year at the top for this listing"),
+}
+LISTINGS_SCHEMA: Schema = {
+    "year": Field(INT, check=_year, about="the year that dates shown without one belong to"),
+    "listings": Field(LIST, required=True, items=LISTING_SCHEMA, item_name="listing",
+                      about="one '- file: ...' item with a 'title: ...' per listing dump"),
+}
+RESERVED = {"index", "readme"}  # the site's own page in each folder
+LISTING_MAX = 16 * MB  # a listing dump of thousands of papers is a few MB
+
+
+def _mapping_of(data, path: str, keys: str) -> dict:
+    """The top of a YAML file as a mapping; ContentError when it is not one."""
+    if data is None:
+        return LineDict()
+    if not isinstance(data, dict):
+        raise ContentError([Problem(path, getattr(data, "line", None) or 1,
+                                    f"expected a mapping with {keys}, not {describe(data)}")])
     return data
 
 
-def _described_listings(content: Path, problems: list[Problem]) -> dict[str, dict]:
+def _read_survey(path: Path, problems: list[Problem], root: Path | None = None) -> dict:
+    """survey.yml's title and description; anything else is reported, not used."""
+    name = shown(path)
+    data = read_yaml(path, name, root)
+    if data is not None and not isinstance(data, dict):
+        problems.append(Problem(name, None, "expected a mapping with a 'title' and a "
+                                "'description'; ignored"))
+        return {}
+    valid, found = validate(data or LineDict(), SURVEY_SCHEMA, name)
+    problems += found
+    return valid
+
+
+def _described_listings(content: Path, problems: list[Problem]) -> tuple[dict[str, dict], int | None]:
+    """The listings listings.yml describes, by file name, and its default year."""
     path = content / "listings.yml"
-    data = read_yaml(path, shown(path))
-    if not isinstance(data, dict) or not isinstance(data.get("listings"), list):
-        raise ContentError([Problem(shown(path), None, "expected a mapping with a 'listings' list")])
-    default_year = data.get("year")
-    described = {}
-    for item in data["listings"]:
-        line = getattr(item, "line", None)
-        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
-            problems.append(Problem(shown(path), line, "each listing needs a 'file' name"))
-            continue
-        year = item.get("year", default_year)
-        if not isinstance(year, int) or not 1900 < year < 3000:
-            problems.append(Problem(shown(path), line, f"listing {item['file']!r} needs a 'year' "
-                                    "(the year its dates without one belong to)"))
-            continue
+    name = shown(path)
+    data = _mapping_of(read_yaml(path, name, content), name, "a 'listings' list")
+    valid, found = validate(data, LISTINGS_SCHEMA, name)
+    problems += found
+    default_year = valid.get("year")
+    if "year" not in data and any("year" not in item for item in valid.get("listings", [])):
+        problems.append(Problem(name, data.line or 1, "missing 'year' (the year "
+                                "that dates shown without one belong to); until it is set, "
+                                "such dates are left out"))
+    described: dict[str, dict] = {}
+    for item in valid.get("listings", []):
         if item["file"] in described:
-            problems.append(Problem(shown(path), line, f"listing {item['file']!r} is described twice"))
+            problems.append(Problem(name, item.line, f"listing {item['file']!r} is described "
+                                    f"twice (also at line {described[item['file']]['line']})"))
             continue
-        described[item["file"]] = {"title": str(item.get("title") or item["file"]),
-                                   "year": year, "line": line}
-    return described
+        title = item.get("title") or _title_from(item["file"])
+        described[item["file"]] = {"title": " ".join(title.split()),
+                                   "year": item.get("year", default_year), "line": item.line}
+    return described, default_year
 
 
-def _read_listings(content: Path, described: dict, problems: list[Problem]) -> list[Listing]:
+def _read_listings(content: Path, described: dict, problems: list[Problem],
+                   cache: ListingCache, default_year: int | None = None) -> list[Listing]:
     folder = content / "listings"
     names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
+    undescribed = [n for n in names if n not in described]
     for name in described:
         if name not in names:
             problems.append(Problem(catalogue, described[name]["line"],
-                                    f"listing file {shown(folder / name)} not found"))
-    listings = [_read_described(folder / name, described.get(name), problems) for name in names]
-    return [listing for listing in listings if listing is not None]
+                                    f"listing file {shown(folder / name)} not found"
+                                    + suggestion(name, undescribed)))
+    listings: list[Listing] = []
+    for name in names:
+        info = described.get(name) or _undescribed(folder / name, default_year, problems)
+        listing = _read_described(folder / name, info, problems, cache, content)
+        if listing is not None and _distinct(listing, listings, folder, problems):
+            listings.append(listing)
+    return listings
+
+
+def _undescribed(path: Path, year: int | None, problems: list[Problem]) -> dict | None:
+    """How a listing listings.yml does not describe is read: under a title
+    made from its file name, with the default year, and a warning."""
+    if not path.name.endswith(LISTING_SUFFIXES) or not _safe_name(path.name):
+        return None  # reported as what it is by _read_described
+    title = _title_from(path.name)
+    problems.append(Problem(shown(path), None, f"not described in listings.yml: read as "
+                            f"{title!r}; describe it there under 'listings:' as "
+                            f"'- file: {path.name}' with a 'title:'", WARNING))
+    return {"title": title, "year": year, "line": None, "described": False}
+
+
+def _title_from(file: str) -> str:
+    """A listing's title made from its file name: "new_dump-2.txt" -> "New dump 2"."""
+    stem = file.rsplit(".", 1)[0]
+    title = " ".join(stem.replace("_", " ").replace("-", " ").split()) or stem
+    return title[:1].upper() + title[1:]
+
+
+def _distinct(listing: Listing, listings: list[Listing], folder: Path,
+              problems: list[Problem]) -> bool:
+    """Whether a listing's page address is its own: two file names that
+    differ only in case would share a page on many file systems."""
+    same = next((l for l in listings if l.id.casefold() == listing.id.casefold()), None)
+    if same is None:
+        return True
+    problems.append(Problem(shown(folder / listing.file), None, f"differs from {same.file!r} "
+                            "only in letter case, and their pages would be one: rename it; "
+                            "file skipped"))
+    return False
 
 
 def _listing_files(folder: Path, problems: list[Problem]) -> list[str]:
@@ -157,7 +299,8 @@ def _safe_name(name: str) -> bool:
     return name.isascii() and name.replace(".", "").replace("_", "").replace("-", "").isalnum()
 
 
-def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> Listing | None:
+def _read_described(path: Path, info: dict | None, problems: list[Problem],
+                    cache: ListingCache, root: Path | None = None) -> Listing | None:
     """The listing in a file, or None when there is none to publish (the
     problems say why)."""
     name = path.name
@@ -171,25 +314,34 @@ def _read_described(path: Path, info: dict | None, problems: list[Problem]) -> L
                                 "rename it; file skipped"))
         return None
     if info is None:
-        problems.append(Problem(shown(path), None, "not described in listings.yml; "
-                                "add its title and year there", WARNING))
         return None
-    parsed = read_listing(path, info["year"])
+    parsed = cache.read(path, info["year"], root)
     problems.extend(parsed.problems)
     if not parsed.entries:
         return None
-    return Listing(id=name.rsplit(".", 1)[0], file=name, title=info["title"], year=info["year"],
-                   date=parsed.date, entries=tuple(parsed.entries))
+    return Listing(id=_listing_id(path, problems), file=name, title=info["title"],
+                   year=info["year"], date=parsed.date, entries=tuple(parsed.entries),
+                   described=info.get("described", True))
 
 
-def read_listing(path: Path, year: int) -> parse.ParsedListing:
+def _listing_id(path: Path, problems: list[Problem]) -> str:
+    """The listing page's name: the file's, unless the site's own page in
+    the listings folder has it."""
+    stem = path.name.rsplit(".", 1)[0]
+    if stem.casefold() not in RESERVED:
+        return stem
+    problems.append(Problem(shown(path), None, f"the name {stem!r} is the site's own page of "
+                            f"all listings: published as {stem}-listing; rename the file",
+                            WARNING))
+    return f"{stem}-listing"
+
+
+def read_listing(path: Path, year: int | None, root: Path | None = None) -> parse.ParsedListing:
     """A listing file read and parsed; a file that cannot be read or is not
     text gives no entries and a problem saying so."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return parse.ParsedListing(problems=[Problem(
-            shown(path), None, f"cannot be read ({err.strerror or err}); file skipped")])
+    data, reason = read_limited(path, LISTING_MAX, root)
+    if data is None:
+        return parse.ParsedListing(problems=[Problem(shown(path), None, f"{reason}; file skipped")])
     text, problems = parse.decode(data, shown(path))
     if text is None:
         return parse.ParsedListing(problems=problems)

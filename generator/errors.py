@@ -47,3 +47,7 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class ConfigurationProblem(Exception):
+    """The build tool's configuration cannot be used; the message says why."""

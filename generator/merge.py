@@ -49,7 +49,8 @@ def paper_ids(keys: list[str], titles: dict[str, str]) -> dict[str, str]:
     ids = {}
     for slug, group in by_slug.items():
         for key in group:
-            unique = len(group) == 1 and slug != "paper"
+            # "index" and "readme" name a folder's own page: a paper never takes them.
+            unique = len(group) == 1 and slug not in ("paper", "index", "readme")
             ids[key] = slug if unique else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
     return ids
 
@@ -126,6 +127,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
         sources=tuple(e.source for e in group),
         author_count=values["author_count"], organization=values["organization"],
         date=values["date"], upvotes=max(votes) if votes else None,
+        author_names=next((e.author_names for e in group if e.author_names), ()),
         links=find_links(values["abstract"]))
     return paper, problems
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,9 @@ from mkdocs.plugins import BasePlugin  # noqa: E402
 
 from . import search_index, write  # noqa: E402
 from .build import Generated, generate  # noqa: E402
-from .errors import ContentError, Problem  # noqa: E402
+from .content import ListingCache  # noqa: E402
+from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
+from .model import Corpus  # noqa: E402
 from .render import Repository  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.survey")
@@ -45,11 +48,18 @@ class SurveyConfig(Config):
 
 class SurveyPlugin(BasePlugin[SurveyConfig]):
     serving = False
+    cache: ListingCache | None = None
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.cache = ListingCache() if self.serving else None
+        if self.serving and dirty:
+            # `make serve` asks for --dirty on purpose (only the pages the
+            # generator rewrote are rebuilt); MkDocs' warning about it on
+            # every rebuild is not for the maintainer to act on.
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -67,7 +77,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              site_url=config.site_url)
+                              self.cache, site_url=config.site_url)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -84,8 +94,15 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error("survey: fix the errors above; still showing the last good pages")
             return
         self.generated = result
+        changed = len(result.sync.written) + len(result.sync.removed)
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
+        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
+                 f"changed; {steps}")
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        # The docs folder is the generator's output: watching it too would
+        # rebuild a second time after every edit of the content.
+        server.unwatch(config.docs_dir)
         server.watch(str(self.content))
         return server
 
@@ -102,16 +119,36 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_post_build(self, config: Any) -> None:
         self._release()
-        if not self.config.search:
+        if not self.config.search or self.generated is None:
+            return
+        # The index is made from the papers the pages were made from.
+        site, corpus = Path(config.site_dir), self.generated.corpus
+        if self.serving:
+            # The page is served at once; search catches up a moment later.
+            self.indexing = threading.Thread(target=self._index_quietly, args=(corpus, site),
+                                             daemon=True)
+            self.indexing.start()
             return
         try:
-            search_index.index_site(Path(config.site_dir))
+            search_index.index_corpus(corpus, site)
         except (OSError, search_index.SearchIndexError) as err:
-            # A site without its search is not a site to publish; a preview
-            # goes on without it.
+            # A site without its search is not a site to publish.
             log.error(f"the search index could not be built: {err}")
-            if not self.serving:
-                raise PluginError("the search index could not be built") from None
+            raise PluginError("the search index could not be built") from None
+
+    def _index_quietly(self, corpus: Corpus, site: Path) -> None:
+        with _INDEXING:  # one index at a time; the last build's wins
+            try:
+                search_index.index_corpus(corpus, site)
+            except (OSError, search_index.SearchIndexError) as err:
+                log.error(f"the search index could not be built: {err}")
+
+
+_INDEXING = threading.Lock()
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 @dataclass
@@ -122,40 +159,43 @@ class BuildResult:
     reason: str = ""  # why not, when not ok
 
 
-def build_site(config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
-    """Build the site into ``site_dir`` with MkDocs, in this process."""
+def load(config_file: Path, strict: bool = False) -> Any:
+    """The MkDocs configuration, with the survey plugin in it."""
     try:
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
-    except (ConfigurationError, OSError) as err:
-        return BuildResult(False, None, [], f"{config_file}: {err}")
-    plugin = config.plugins.get("survey")
-    if not isinstance(plugin, SurveyPlugin):
-        return BuildResult(False, None, [], f"{config_file}: the 'survey' plugin is not "
-                           "in its plugins; add `plugins: [survey]`")
+        config = load_config(str(config_file), strict=strict)
+    except (Abort, ConfigurationError, OSError) as err:
+        raise ConfigurationProblem(f"{config_file}: {err}") from None
+    if not isinstance(config.plugins.get("survey"), SurveyPlugin):
+        raise ConfigurationProblem(f"{config_file}: the 'survey' plugin is not in its plugins; "
+                                   "add `plugins: [survey]`")
+    return config
+
+
+def site_dir(config: Any) -> Path:
+    """Where the configuration puts the site, relative to the working folder."""
+    return Path(os.path.relpath(config.site_dir))
+
+
+def build_site(config: Any, site: Path) -> BuildResult:
+    """Build the site into ``site`` with MkDocs, in this process; with the
+    configuration's strict mode, MkDocs' own."""
+    config["site_dir"] = str(site)
+    plugin = config.plugins["survey"]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
-    except (Abort, PluginError, ConfigurationError) as err:
+    except (Abort, PluginError, ConfigurationError, OSError) as err:
         return BuildResult(False, plugin.generated, plugin.fatal or [], str(err))
     finally:
         config.plugins.on_shutdown()
     return BuildResult(True, plugin.generated, [])
 
 
-def configured_site_dir(config_file: Path) -> Path:
-    """Where the configuration puts the site, relative to the working folder."""
-    config = load_config(str(config_file))
-    return Path(os.path.relpath(config.site_dir))
-
-
 def generate_docs(config_file: Path) -> Generated:
     """Only the generator's step, for a build tool that runs no MkDocs plugins
     (Zensical): the pages written into the configuration's docs folder."""
-    config = load_config(str(config_file))
-    plugin = config.plugins.get("survey")
-    if not isinstance(plugin, SurveyPlugin):
-        raise ContentError([Problem(str(config_file), None, "the 'survey' plugin is not in its "
-                                    "plugins; add `plugins: [survey]`")])
+    config = load(config_file)
+    plugin = config.plugins["survey"]
     plugin.on_config(config)
     docs = Path(config.docs_dir)
     with write.locked(docs):

@@ -46,7 +46,7 @@ class Listing:
     id: str  # the file name without its extension
     file: str
     title: str
-    year: int  # the year that dates shown without one belong to
+    year: int | None  # the year that dates shown without one belong to (None: unknown)
     date: datetime.date | None  # the listing's own date, when the dump shows it
     entries: tuple[Entry, ...]
     described: bool = True  # False: read although listings.yml does not describe it
@@ -150,11 +150,24 @@ class Paper:
 
 @dataclass(frozen=True)
 class Rule:
-    """A phrase that, found in a paper's title or abstract, adds to a theme's score."""
+    """A phrase that, found in a paper's title or abstract, is evidence for a concept."""
 
     phrase: str
     where: Where
     weight: int
+    line: int = 0  # in themes.yml, for messages
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea a theme looks for, under any of its phrases: it scores once,
+    by its best phrase found; ``unless`` phrases anywhere in the paper cancel it
+    (the idea meant in another sense)."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    unless: tuple[str, ...] = ()
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,8 +175,14 @@ class Theme:
     id: str
     title: str
     description: str
-    rules: tuple[Rule, ...] = ()
+    concepts: tuple[Concept, ...] = ()
     catch_all: bool = False
+    facet: str = ""  # e.g. "kind", "method", "application": ranks title evidence
+    not_phrases: tuple[str, ...] = ()  # other senses, taken out of the text first
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(r for c in self.concepts for r in c.rules)
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,8 @@ class Override:
     paper: str
     themes: tuple[str, ...]
     line: int
+    note: str = ""  # why, in the curator's words (reviewed decisions)
+    source: str = "themes.yml"  # the file it was read from, as messages show it
 
 
 @dataclass(frozen=True)
@@ -181,6 +202,9 @@ class Taxonomy:
     overrides: tuple[Override, ...] = ()
     threshold: int = 3  # the score a theme needs to take a paper
     max_themes: int = 3  # a paper's themes beyond its best ones are noise
+    facets: tuple[tuple[str, ...], ...] = ()  # in the order their title evidence ranks
+    moved: tuple[tuple[str, tuple[str, ...]], ...] = ()  # old theme id -> the themes now
+    reviewed: tuple[Override, ...] = ()  # reviewed decisions: win over rules and overrides
 
 
 def _frozen(mapping: Mapping | None = None) -> Mapping:

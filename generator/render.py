@@ -10,17 +10,18 @@ import html
 import json
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
 
 import jinja2
 
-from . import chart, cite, feeds, similar
-from .merge import title_key
+from . import chart, cite, facets, feeds, similar
 from .model import Corpus, Listing, Paper, Summary, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
-from .text import Safe, finalize, teaser, html_text, one_line, safe_url, search_url, yaml_string
+from .text import (Safe, attr_text, finalize, teaser, html_text, one_line, safe_url, search_url,
+                   yaml_string)
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="
@@ -35,6 +36,17 @@ def paper_path(paper: Paper) -> str:
 
 def theme_path(theme: Theme) -> str:
     return f"themes/{theme.id}.md"
+
+
+# A theme page lists this many papers; the rest follow on pages of their own,
+# so that no page grows with the corpus (a theme of 2,000 papers is 10 pages).
+THEME_PAGE_SIZE = 200
+
+
+def theme_pages(theme: Theme, count: int) -> list[str]:
+    """The paths of a theme's pages: its own, then one per further THEME_PAGE_SIZE papers."""
+    pages = max(1, -(-count // THEME_PAGE_SIZE))
+    return [theme_path(theme)] + [f"themes/{theme.id}/page-{n}.md" for n in range(2, pages + 1)]
 
 
 def listing_path(listing: Listing) -> str:
@@ -62,9 +74,12 @@ class Repository:
     content: str = "content"  # the content folder's path in the repository
 
     def new_summary(self, paper: Paper) -> Safe:
-        """GitHub's web editor on a new summary file, pre-filled from the template."""
-        query = urlencode({"filename": f"{paper.id}.md", "value": summary_template(paper)},
-                          quote_via=quote)
+        """GitHub's web editor on a new summary file, pre-filled with a short
+        stub (the full template is in CONTRIBUTING.md and `survey new-summary`):
+        the link is on every paper page, so it is kept small."""
+        stub = (f"---\n# See CONTRIBUTING.md for the optional fields.\npaper: {paper.id}\n"
+                f"contributors:\n  - {PLACEHOLDER_NAME}\n---\n{PLACEHOLDER}\n")
+        query = urlencode({"filename": f"{paper.id}.md", "value": stub}, quote_via=quote)
         return Safe(f"{self.url.rstrip('/')}/new/{self.branch}/{self.content}/summaries?{query}")
 
     def edit_summary(self, paper: Paper) -> Safe:
@@ -134,8 +149,10 @@ class Site:
         return {l.file: l for l in self.corpus.listings}
 
     @cached_property
-    def by_key(self) -> dict[str, Paper]:
-        return {p.key: p for p in self.corpus.papers}
+    def by_source(self) -> dict:
+        # By where an entry stands, not its title: papers joined by their
+        # arXiv id show entries under more than one title.
+        return {s: p for p in self.corpus.papers for s in p.sources}
 
     @cached_property
     def members(self) -> dict[str, list[Paper]]:
@@ -203,7 +220,7 @@ class Site:
         return self.site_url.rstrip("/") + "/" + url
 
     def paper_of(self, entry) -> Paper:
-        return self.by_key[title_key(entry.title)]
+        return self.by_source[entry.source]
 
     def listings_of(self, paper: Paper) -> list[Listing]:
         return [self.listings[f] for f in paper.listing_files]
@@ -228,7 +245,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         teaser=teaser, date=format_date, yaml=yaml_string, html_title=lambda v: Safe(html_text(v)),
-        safe_url=safe_url)
+        safe_url=safe_url, attr=attr_text)
     return env
 
 
@@ -254,6 +271,16 @@ class Renderer:
             bibtex=lambda p: bibtex_block(self.entry(p)), chart=chart, cite=cite,
             feed_path=feed_path, bib_path=bib_path, one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
+    def moved_page(self, old: str, targets: tuple[str, ...]) -> dict[str, str]:
+        """The page of a renamed or split theme, at its old address: it sends a
+        reader to the one theme that replaced it, or lists the ones that did."""
+        path = f"themes/{old}.md"
+        themes = [self.site.themes[t] for t in targets]
+        redirect = None
+        if len(themes) == 1:  # a URL relative to the old page's, as the browser resolves it
+            redirect = posixpath.relpath(page_url(theme_path(themes[0])), page_url(path)) + "/"
+        return {path: self.page("moved.md.j2", path, old=old, targets=themes, redirect=redirect)}
+
     def files(self) -> dict[str, str | bytes]:
         corpus = self.site.corpus
         files: dict[str, str | bytes] = {
@@ -268,8 +295,10 @@ class Renderer:
             bib_path(): self.bib(corpus.papers),
         }
         for theme in corpus.taxonomy.themes:
-            files[theme_path(theme)] = self.page("theme.md.j2", theme_path(theme), theme=theme)
+            files.update(self.theme_files(theme))
             files[bib_path(theme)] = self.bib(self.site.members[theme.id])
+        for old, targets in corpus.taxonomy.moved:
+            files.update(self.moved_page(old, targets))
         for listing in corpus.listings:
             files[listing_path(listing)] = self.page(
                 "listing.md.j2", listing_path(listing), listing=listing)
@@ -308,12 +337,42 @@ class Renderer:
                           self.site.teaser(paper))
 
 
+    def theme_files(self, theme: Theme) -> dict[str, str]:
+        """A theme's pages, each with its share of the papers, newest first."""
+        members = self.site.members[theme.id]
+        pages = theme_pages(theme, len(members))
+        stats = theme_stats(theme, members, self.site.corpus)
+        return {path: self.page(
+            "theme.md.j2", path, theme=theme, stats=stats, pages=pages, page_number=n,
+            has_code=lambda p: facets.code_url(p, self.site.corpus.summaries.get(p.id)) is not None,
+            papers=members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE])
+            for n, path in enumerate(pages, start=1)}
+
+
 def feed_path(theme: Theme | None = None) -> str:
     return f"feeds/themes/{theme.id}.xml" if theme else "feeds/survey.xml"
 
 
 def bib_path(theme: Theme | None = None) -> str:
     return f"cite/themes/{theme.id}.bib" if theme else "cite/survey.bib"
+
+
+def theme_stats(theme: Theme, members: list[Paper], corpus: Corpus) -> dict:
+    """A theme page's header: its counts, and its papers per year, newest year first."""
+    summaries = corpus.summaries
+    years = Counter(facets.year(p) for p in members)
+    return {
+        "papers": len(members),
+        "primary": sum(p.primary_theme == theme.id for p in members),
+        "code": sum(facets.code_url(p, summaries.get(p.id)) is not None for p in members),
+        "summaries": sum(p.id in summaries for p in members),
+        "years": _by_year(years),
+    }
+
+
+def _by_year(years: Counter) -> list[tuple[str, int]]:
+    dated = sorted((kv for kv in years.items() if kv[0] != facets.UNDATED), reverse=True)
+    return dated + [(facets.UNDATED, years[facets.UNDATED])] * (facets.UNDATED in years)
 
 
 def render(corpus: Corpus, repository: Repository | None = None,
@@ -332,13 +391,13 @@ def counts(corpus: Corpus) -> dict[str, int]:
     }
 
 
-def facts(summary) -> dict:
-    """What a paper's curated summary adds to its record in papers.json."""
+def facts(paper: Paper, summary) -> dict:
+    """What the metadata record and the curated summary add to a paper's record in papers.json."""
+    source = paper.metadata
     return {
-        "arxiv": summary.arxiv if summary else None,
-        "author_names": list(summary.authors) if summary else [],
-        "venue": summary.venue if summary else None,
-        "code": summary.code if summary else None,
+        "arxiv": paper.arxiv, "doi": paper.doi, "author_names": list(paper.author_names),
+        "venue": paper.venue, "code": paper.code,
+        "metadata": {"source": source.service, "url": source.url} if source else None,
         "summary": {
             "contributors": list(summary.contributors), "key_points": list(summary.key_points),
             "teaser": summary.teaser,
@@ -362,7 +421,7 @@ def papers_json(corpus: Corpus, related: dict[str, tuple[Paper, ...]] | None = N
             "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
             "links": list(p.links),
             "related": [r.id for r in (related or {}).get(p.id, ())],
-            **facts(corpus.summaries.get(p.id)),
+            **facts(p, corpus.summaries.get(p.id)),
         } for p in corpus.papers],
         "themes": [{
             "id": t.id, "title": t.title, "url": page_url(theme_path(t)), "papers": members[t.id],

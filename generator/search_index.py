@@ -1,16 +1,20 @@
-"""The search index: Pagefind over the built site's pages, in a fixed order.
+"""The search index: Pagefind records made from the papers themselves.
 
-Pagefind's command line numbers pages in the order the file system lists
-them, so the same site gave different index files on different machines
-(its pages are the same, the index chunks and their hashes are not). Its
-service mode, the protocol Pagefind's own Python and Node wrappers speak,
-takes pages one at a time: fed in sorted order, a site gives the same index
-wherever it is built. (The Python wrapper itself polls for each answer
-every 0.1 s, 40 s for 400 pages; this client just reads the answer.)
+Search finds what a paper is about: each paper is one record, its title as
+the record's title (Pagefind ranks a match there above one in the text), its
+abstract and curated summary as the text the excerpt is cut from, and nothing
+of any page's furniture (dates, theme names, links). Its facts go in as
+Pagefind filters (theme, year, has code, has a curated summary, cross-listed)
+and sort keys (date, upvotes, title); see ``facets``.
 
-The files come back in memory and are written here: asked to write them
-itself, the service answers before its writes are done, and when it exits a
-file can be left cut short.
+Records are fed to ``pagefind --service`` (the protocol Pagefind's own Python
+and Node wrappers speak) one at a time in the corpus's order, and the files
+it returns are put in a fixed order (``pagefind_bundle``), so the same corpus
+gives the same index files wherever and however often it is built. (The Python wrapper
+polls for each answer every 0.1 s, 40 s for 400 papers; this client just
+reads the answer.) The files come back in memory and are written here: asked
+to write them itself, the service answers before its writes are done, and
+when it exits a file can be left cut short.
 """
 from __future__ import annotations
 
@@ -18,41 +22,95 @@ import base64
 import json
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from pagefind.service import get_executable
 
-from . import write
+from . import facets, pagefind_bundle, write
+from .model import Corpus, Paper, Summary
+from .render import page_url, paper_path
 
-BUNDLE = "pagefind"  # the index's folder in the site, where Pagefind's UI looks for it
+BUNDLE = "pagefind"  # the index's folder in the site, where the search page looks for it
+LANGUAGE = "en"
 
 
 class SearchIndexError(Exception):
     pass
 
 
-def index_site(site: Path) -> int:
-    """Index the site's HTML pages into ``site/pagefind``, as ``pagefind
-    --site`` does; return the number of pages Pagefind was given."""
-    site = Path(site)
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                   if p.relative_to(site).parts[0] != BUNDLE)
-    write.write_new(search_bundle(site, pages), site / BUNDLE)
-    return len(pages)
+def index_corpus(corpus: Corpus, site: Path) -> int:
+    """Index the corpus's papers into ``site/pagefind``; return how many."""
+    entries = records(corpus)
+    write.write_new(search_bundle(entries), Path(site) / BUNDLE)
+    return len(entries)
 
 
-def search_bundle(site: Path, pages: list[str]) -> dict[str, bytes]:
-    """Pagefind's files for these pages of the site, by their path in the bundle."""
+def records(corpus: Corpus) -> list[dict]:
+    """One Pagefind custom record per paper, by title: a search with no words
+    and no sort lists its papers in this order (see facets.title_order)."""
+    papers = sorted(corpus.papers, key=facets.title_order)
+    return [record(p, corpus.summaries.get(p.id)) for p in papers]
+
+
+def record(paper: Paper, summary: Summary | None) -> dict:
+    """A paper as Pagefind indexes it. Pagefind indexes every metadata value
+    as searchable text, so the metadata holds the title and, as one token no
+    query matches, the facts a result shows (see ``facts``)."""
+    return {
+        "url": page_url(paper_path(paper)),  # relative to the site's root
+        "content": content(paper, summary),
+        "language": LANGUAGE,
+        "meta": {"title": paper.title, "facts": facts(paper)},
+        "filters": facets.filters(paper, summary),
+        "sort": facets.sort_keys(paper),
+    }
+
+
+def content(paper: Paper, summary: Summary | None) -> str:
+    """What the paper is about, as plain text: its abstract, then its summary."""
+    parts = [paper.abstract]
+    if summary:
+        parts += [*summary.key_points, plain_text(summary.body_html)]
+    return "\n".join(p for p in parts if p.strip())
+
+
+def facts(paper: Paper) -> str:
+    """``date=2024-05-01;upvotes=12``: no spaces, so Pagefind reads it as
+    one word ("date20240501upvotes12") that no reader types."""
+    values = {"date": paper.date.isoformat() if paper.date else "",
+              "upvotes": "" if paper.upvotes is None else str(paper.upvotes)}
+    return ";".join(f"{k}={v}" for k, v in values.items())
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html_text: str) -> str:
+    """The text of a summary's sanitised HTML."""
+    parser = _Text()
+    parser.feed(html_text)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+def search_bundle(entries: list[dict]) -> dict[str, bytes]:
+    """Pagefind's files for these records, by their path in the bundle."""
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the pagefind binary is not installed")
     with _Service(executable) as service:
         index = service.send({"type": "NewIndex", "config": None})["index_id"]
-        for page in pages:
-            service.send({"type": "AddFile", "index_id": index, "url": None, "file_path": page,
-                          "file_contents": (site / page).read_text(encoding="utf-8")})
+        for entry in entries:
+            service.send({"type": "AddRecord", "index_id": index, **entry})
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
-    bundle = {f["path"]: base64.b64decode(f["content"]) for f in files}
+    bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files})
     outside = [p for p in bundle if Path(p).is_absolute() or ".." in Path(p).parts]
     if outside:
         raise SearchIndexError(f"pagefind named a file outside its folder: {outside[0]}")
@@ -96,13 +154,24 @@ class _Service:
         return answer["payload"]
 
     def _receive(self) -> dict:
-        while b"," not in self.buffer:
-            chunk = self.process.stdout.read1(1 << 16)
-            if not chunk:
-                raise SearchIndexError(f"pagefind stopped: {self._stderr()}")
-            self.buffer += chunk
-        message, _, self.buffer = self.buffer.partition(b",")
-        return json.loads(base64.b64decode(message))
+        """The next message. Each byte read is looked at once: a chunk is
+        searched for the comma that ends the message, never the whole of
+        what came before (the index's files come back as one message of
+        megabytes)."""
+        parts = []
+        while True:
+            chunk, self.buffer = self.buffer or self._read(), b""
+            head, comma, rest = chunk.partition(b",")
+            parts.append(head)
+            if comma:
+                self.buffer = rest
+                return json.loads(base64.b64decode(b"".join(parts)))
+
+    def _read(self) -> bytes:
+        chunk = self.process.stdout.read1(1 << 16)
+        if not chunk:
+            raise SearchIndexError(f"pagefind stopped: {self._stderr()}")
+        return chunk
 
     def _stderr(self) -> str:
         self.errors.seek(0)

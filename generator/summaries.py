@@ -10,30 +10,74 @@ writes puts an element, attribute or script into the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 
-from .errors import WARNING, ContentError, Problem
+from .errors import ContentError, Problem
 from .merge import find_paper
-from .model import Paper, Summary, Taxonomy, TextFile
+from .metadata import arxiv_id, malformed_arxiv, summary_conflicts
+from .model import Metadata, Paper, Summary, Taxonomy, TextFile
+from .schema import MAPPING, TEXT, TEXT_OR_TEXTS, Field, Kind, Schema, validate
 from .text import teaser
-from .yamlfile import load_yaml
+from .yamlfile import SourceFloat, load_yaml
 
 BODY_MAX = 4000  # characters: a summary, not a review
 # What the ready-to-fill file holds until a contributor replaces it.
 PLACEHOLDER = ("Replace this paragraph with three to six sentences in your own words: the question "
                "the paper asks, what it does, and what it finds.")
 PLACEHOLDER_NAME = "Your Name"
-REQUIRED = ("paper", "contributors")
-OPTIONAL = ("themes", "key_points", "arxiv", "authors", "venue", "code")
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 # Python-Markdown's attribute lists ("{: .x }", "{ #id onclick=... }") and
-# kramdown's: markup in a summary as much as HTML is.
-ATTR_LIST_RE = re.compile(r"\{\s*:|\{\s*[#.][\w-]|\{[^{}\n]*\w+\s*=\s*[\"']?[^{}\n]*\}")
+# kramdown's: markup in a summary as much as HTML is. Each brace is looked at
+# up to the next brace only, so a line is read once, however many braces it
+# holds (a single pattern over the whole line backtracked for minutes).
+BRACED_RE = re.compile(r"\{([^{}\n]*)(\}?)")
+ATTR_START_RE = re.compile(r"\s*(?::|[#.][\w-])")
+ATTR_PAIR_RE = re.compile(r"\w\s*=")
+# What to write instead of an HTML tag.
+MARKDOWN_FOR = {
+    "b": "**bold**", "strong": "**bold**", "i": "*italic*", "em": "*italic*",
+    "code": "`code`", "a": "[text](https://...)", "br": "a blank line between paragraphs",
+    "p": "a blank line between paragraphs", "ul": "lines starting with '- '",
+    "ol": "lines starting with '1. '", "li": "lines starting with '- '",
+    "h3": "### Heading", "h4": "#### Heading", "blockquote": "lines starting with '> '",
+    "pre": "an indented block or ``` fences", "hr": "a line of ---",
+}
+_TAG_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _arxiv_problem(value) -> str | None:
+    if isinstance(value, SourceFloat):
+        return (f"put the arXiv id in quotes: arxiv: \"{value.source}\" (unquoted, YAML reads "
+                f"it as the number {value!r} and may change it)")
+    if not arxiv_id(str(value)):
+        return malformed_arxiv(str(value))
+    return None
+
+
+def _code_problem(value: str) -> str | None:
+    return None if is_web_link(value.strip()) else f"code link {value!r} must be an http(s) URL"
+
+
+ARXIV = Kind("an arXiv id such as \"2401.01234\"",
+             lambda v: (isinstance(v, (str, int, float)) and not isinstance(v, bool)))
+# The front matter's keys; anything else is a typo, reported with the likely
+# intended key (see schema.py).
+FRONT_MATTER: Schema = {
+    "paper": Field(TEXT, required=True, about="the paper's id or its exact title"),
+    "contributors": Field(TEXT_OR_TEXTS, required=True, about="your name, or a list of names"),
+    "themes": Field(MAPPING, about="add, remove (theme ids) and primary (one theme id)"),
+    "key_points": Field(TEXT_OR_TEXTS),
+    "arxiv": Field(ARXIV, check=_arxiv_problem),
+    "authors": Field(TEXT_OR_TEXTS),
+    "venue": Field(TEXT),
+    "code": Field(TEXT, check=_code_problem),
+}
+THEME_CHANGES: Schema = {
+    "add": Field(TEXT_OR_TEXTS), "remove": Field(TEXT_OR_TEXTS), "primary": Field(TEXT)}
 ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br",
                 "h3", "h4", "hr"}
 
@@ -56,56 +100,50 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise ContentError([Problem(path, 1, "the front matter is not closed with '---'")])
 
 
-def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy):
-    """A Summary, or None with the problems that keep it out of the site."""
+def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy,
+                 records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """A Summary, or None with the problems that keep it out of the site.
+    A field that contradicts the paper's metadata record (``records``, read
+    from ``records_file``) is an error too, but the summary stays: the
+    record's facts are the ones used."""
     try:
         front, body, body_line = split_front_matter(text, path)
-        meta = load_yaml(front, path)
+        meta = load_yaml(front, path, first_line=2)
     except ContentError as err:
-        return None, _shift_yaml_lines(err.problems)
-    problems: list[Problem] = []
+        return None, err.problems
     if not isinstance(meta, dict):
-        return None, [Problem(path, 2, "the front matter must be a YAML mapping")]
+        return None, [Problem(path, 2, "the front matter must be YAML 'key: value' lines "
+                                       "(paper: ..., contributors: [...])")]
+    meta, found = validate(meta, FRONT_MATTER, path)
+    problems = found
 
     def bad(key, message):
-        problems.append(Problem(path, 1 + meta.key_lines.get(key, 0), message))
+        problems.append(Problem(path, meta.key_lines.get(key, 2), message))
 
-    for key in REQUIRED:
-        if key not in meta:
-            problems.append(Problem(path, 1, f"missing required field '{key}'"))
-    for key in meta:
-        if key not in REQUIRED + OPTIONAL:
-            bad(key, f"unknown field '{key}'; fields are: {', '.join(REQUIRED + OPTIONAL)}")
     paper = _paper(meta, papers, bad) if "paper" in meta else None
-    contributors = _strings(meta, "contributors", bad, required=True)
+    contributors = _strings(meta, "contributors")
     if PLACEHOLDER_NAME in contributors:
         bad("contributors", f"replace {PLACEHOLDER_NAME!r} with your name")
-    key_points = _strings(meta, "key_points", bad)
-    authors = _strings(meta, "authors", bad)
-    themes = _themes(meta, taxonomy, bad)
+    themes = _themes(meta, taxonomy, bad, path, problems)
     add, remove, primary = themes
     if paper and set(paper.themes) <= set(remove) and not add and not primary:
         bad("themes", "removing every theme would leave the paper with none: add or set "
                       "a primary theme too")
-    facts = _facts(meta, bad)
     body_problems, html, first = check_body(body, path, body_line)
     problems += body_problems
     if problems or paper is None:
         return None, problems
-    return Summary(path, paper.id, contributors, html, first, key_points, *themes,
-                   authors=authors, **facts), []
-
-
-def _shift_yaml_lines(problems: list[Problem]) -> list[Problem]:
-    # The YAML parser counts from the front matter's first line, the file's second.
-    return [replace(p, line=p.line + 1) if p.line and p.message.startswith("not valid YAML") else p for p in problems]
+    facts = {k: str(meta[k]).strip() if k in meta else None for k in ("arxiv", "venue", "code")}
+    if facts["arxiv"]:
+        facts["arxiv"] = arxiv_id(facts["arxiv"])  # without its version
+    summary = Summary(path, paper.id, contributors, html, first, _strings(meta, "key_points"),
+                      *themes, authors=_strings(meta, "authors"), **facts)
+    conflicts = summary_conflicts(summary, (records or {}).get(paper.id), records_file)
+    return summary, [Problem(path, meta.key_lines.get(k, 2), m) for k, m in conflicts]
 
 
 def _paper(meta, papers: list[Paper], bad) -> Paper | None:
     wanted = meta["paper"]
-    if not isinstance(wanted, str) or not wanted.strip():
-        bad("paper", "'paper' must be the paper's id or its exact title")
-        return None
     found, close = find_paper(papers, wanted)
     if found is None:
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
@@ -113,62 +151,25 @@ def _paper(meta, papers: list[Paper], bad) -> Paper | None:
     return found
 
 
-def _strings(meta, key, bad, required=False) -> tuple[str, ...]:
-    value = meta.get(key)
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        bad(key, f"'{key}' must be a list of names or sentences")
-        return ()
-    if required and not value:
-        bad(key, f"'{key}' must not be empty")
-    return tuple(" ".join(v.split()) for v in value)
+def _strings(meta, key) -> tuple[str, ...]:
+    """A field of text or of a list of text (validated by FRONT_MATTER)."""
+    value = meta.get(key) or []
+    return tuple(" ".join(v.split()) for v in ([value] if isinstance(value, str) else value))
 
 
-def _themes(meta, taxonomy: Taxonomy, bad):
-    value = meta.get("themes") or {}
-    if not isinstance(value, dict):
-        bad("themes", "'themes' takes 'add', 'remove' (lists of theme ids) and 'primary'")
+def _themes(meta, taxonomy: Taxonomy, bad, path: str, problems: list[Problem]):
+    value, found = validate(meta.get("themes") or {}, THEME_CHANGES, path, "themes")
+    problems += found
+    if found:
         return (), (), None
     known = {t.id for t in taxonomy.themes}
-    listed = {k: value.get(k) or [] for k in ("add", "remove")}
-    listed = {k: [v] if isinstance(v, str) else v for k, v in listed.items()}
+    add, remove = _strings(value, "add"), _strings(value, "remove")
     primary = value.get("primary")
-    for key in value:
-        if key not in ("add", "remove", "primary"):
-            bad("themes", f"unknown key '{key}' under 'themes'; use add, remove or primary")
-    if not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in listed.values()) \
-            or not (primary is None or isinstance(primary, str)):
-        bad("themes", "'themes: add' and 'remove' take theme ids; 'primary' takes one theme id")
-        return (), (), None
-    ids = [*listed["add"], *listed["remove"]] + ([primary] if primary else [])
-    unknown = [t for t in ids if t not in known]
+    unknown = [t for t in (*add, *remove, primary) if t and t not in known]
     if unknown:
         bad("themes", f"unknown theme id {unknown[0]!r}; known themes: {', '.join(sorted(known))}")
         return (), (), None
-    return tuple(listed["add"]), tuple(listed["remove"]), primary
-
-
-def _facts(meta, bad) -> dict:
-    facts = {k: meta.get(k) for k in ("arxiv", "venue", "code")}
-    if isinstance(facts["arxiv"], float):
-        # YAML reads 1706.02410 as a number and drops the final zero.
-        bad("arxiv", f"put the arXiv id in quotes (arxiv: \"{meta.get('arxiv')}\"): "
-                     "unquoted, YAML reads it as a number and may change it")
-        facts["arxiv"] = None
-    for key, value in facts.items():
-        if value is not None and not isinstance(value, (str, int, float)):
-            bad(key, f"'{key}' must be text")
-            facts[key] = None
-        elif value is not None:
-            facts[key] = str(value).strip()
-    if facts["arxiv"] and not ARXIV_RE.match(facts["arxiv"]):
-        bad("arxiv", f"arXiv id {facts['arxiv']!r} is not of the form 2401.01234")
-    if facts["code"] and not is_web_link(facts["code"]):
-        bad("code", f"code link {facts['code']!r} must be an http(s) URL")
-    return facts
+    return add, remove, primary
 
 
 def check_body(body: str, path: str, first_line: int) -> tuple[list[Problem], str, str]:
@@ -185,26 +186,45 @@ def check_body(body: str, path: str, first_line: int) -> tuple[list[Problem], st
     if len(body) > BODY_MAX:
         bad(0, f"the summary is {len(body):,} characters long; keep it under {BODY_MAX:,}")
     for n, line in enumerate(body.splitlines()):
-        if ATTR_LIST_RE.search(re.sub(r"`[^`]*`", "", line)):  # code shows braces as they are
+        if has_attribute_list(re.sub(r"`[^`]*`", "", line)):  # code shows braces as they are
             bad(n, "attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown")
     tokens = markdown().parse(body)
-    line = 0
     html_lines = set()  # one message for "<b>x</b>", not one per tag
-    for token in tokens:
-        line = token.map[0] if token.map else line
-        for child in [token, *(token.children or [])]:
-            if child.type in ("html_block", "html_inline"):
-                if line in html_lines:
-                    continue
-                html_lines.add(line)
-            _check_token(child, line, bad)
+    for token, line in _tokens_with_lines(tokens):
+        if token.type in ("html_block", "html_inline"):
+            if line in html_lines:
+                continue
+            html_lines.add(line)
+        _check_token(token, line, bad)
     html = sanitise(render_body(body))
     return problems, html, first_sentence(tokens)
 
 
+def has_attribute_list(line: str) -> bool:
+    """Whether a line holds an attribute list; in time linear in its length."""
+    for brace in BRACED_RE.finditer(line):
+        inside, closed = brace.group(1), brace.group(2)
+        if ATTR_START_RE.match(inside) or (closed and ATTR_PAIR_RE.search(inside)):
+            return True
+    return False
+
+
+def _tokens_with_lines(tokens):
+    """Each token and its inline children, with the line (from 0) each stands
+    on: a child's is its block's first line plus the line breaks before it."""
+    line = 0
+    for token in tokens:
+        line = token.map[0] if token.map else line
+        yield token, line
+        breaks = 0
+        for child in token.children or []:
+            yield child, line + breaks
+            breaks += child.type in ("softbreak", "hardbreak")
+
+
 def _check_token(token, line, bad) -> None:
     if token.type in ("html_block", "html_inline"):
-        bad(line, f"raw HTML is not allowed: {token.content.strip()[:40]!r}")
+        bad(line, f"raw HTML is not allowed: {token.content.strip()[:40]!r}{_instead(token.content)}")
     elif token.type == "link_open":
         href = token.attrs.get("href", "")
         if not is_web_link(href):
@@ -212,6 +232,12 @@ def _check_token(token, line, bad) -> None:
     elif token.type == "image":
         bad(line, f"image {token.attrs.get('src', '')!r} is not allowed: summaries cannot show "
                   "images, least of all from other hosts")
+
+
+def _instead(html: str) -> str:
+    tag = _TAG_RE.match(html.strip())
+    alternative = MARKDOWN_FOR.get(tag.group(1).lower()) if tag else None
+    return f"; write {alternative} instead" if alternative else "; write plain Markdown"
 
 
 def is_web_link(url: str) -> bool:
@@ -245,10 +271,15 @@ def first_sentence(tokens) -> str:
 
 
 def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
-    """Papers with their summaries' theme changes applied."""
+    """Papers with their summaries' theme changes applied, and the
+    bibliographic facts a summary gives where no metadata record does."""
     result = []
     for paper in papers:
         summary = summaries.get(paper.id)
+        if summary:
+            paper = replace(paper, arxiv=paper.arxiv or summary.arxiv,
+                            author_names=paper.author_names or summary.authors,
+                            venue=paper.venue or summary.venue, code=paper.code or summary.code)
         if summary and (summary.add_themes or summary.remove_themes or summary.primary_theme):
             themes = [t for t in paper.themes if t not in summary.remove_themes]
             themes += [t for t in summary.add_themes if t not in themes]
@@ -261,13 +292,16 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
     return result
 
 
-def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy):
-    """The summaries in these files, by paper id, and the problems found."""
+def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy: Taxonomy,
+                   records: Mapping[str, Metadata] | None = None, records_file: str = ""):
+    """The summaries in these files, by paper id, and the problems found;
+    ``records`` are the metadata records by paper id, read from ``records_file``."""
     summaries: dict[str, Summary] = {}
     candidates: dict[str, list[tuple[str, Summary]]] = {}
     problems: list[Problem] = []
     for file in files:
-        summary, found = read_summary(file.text, file.path, list(papers), taxonomy)
+        summary, found = read_summary(file.text, file.path, list(papers), taxonomy, records,
+                                      records_file)
         problems += found
         if summary is not None:
             candidates.setdefault(summary.paper_id, []).append((file.stem, summary))
@@ -284,3 +318,4 @@ def read_summaries(files: Sequence[TextFile], papers: Sequence[Paper], taxonomy:
             problems.append(Problem(other.file, 2, f"paper {paper_id!r} already has a summary "
                                     f"in {first.file}; merge the two into one file"))
     return summaries, problems
+

@@ -71,6 +71,11 @@ def finalize(value) -> Markup:
     return Markup(md_text(value))
 
 
+def attr_text(value) -> Safe:
+    """Data as the value of a double- or single-quoted HTML attribute in a page."""
+    return Safe(md_text(value).replace('"', "&#34;").replace("'", "&#39;"))
+
+
 def html_text(value: str) -> str:
     """Text for places that take HTML but not Markdown (page titles)."""
     return html.escape(_clean(value).strip(), quote=True)

@@ -1,33 +1,103 @@
 """The curated taxonomy: reading ``themes.yml`` and putting papers in themes.
 
-Each theme has phrase rules a curator can read: a phrase in a paper's title
-scores more than one in its abstract, a theme takes a paper whose score
-reaches the threshold, and the best-scoring theme is the paper's primary one.
-Papers no rule claims go to the catch-all theme. Overrides replace the rules'
-verdict for single papers.
+Each theme looks for *concepts*, each named by one or more phrases a curator
+can read. A concept scores once, by the best of its phrases found: 3 points
+in the title, 1 in the abstract, 3 anywhere for phrases specific enough to
+decide on their own. So near-synonyms do not stack up.
+
+How a paper's themes are chosen (the stated rule; ``explain`` shows it):
+
+1. A theme is a candidate when its score reaches the threshold.
+2. The primary theme is the best candidate by, in turn: evidence in the
+   title (a title that names a theme's topic decides); the facet of the
+   theme (facets are listed in themes.yml in the order they rank, e.g. the
+   kind of generalization before the method before the application), for
+   title evidence only; the score; the number of distinct concepts; where
+   the first title evidence stands in the title (earlier first); and last,
+   the order of the themes in the file.
+3. Another candidate joins as a secondary theme only with evidence in the
+   title or at least two distinct concepts: one passing phrase is not enough.
+4. Papers no theme claims go to the catch-all. Overrides in themes.yml, and
+   reviewed decisions (reviewed.yml) above them, replace the rules' verdict.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .errors import Problem
-from .model import Override, Paper, Rule, Taxonomy, Theme
+from .model import Concept, Override, Paper, Rule, Taxonomy, Theme
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
 # one in an abstract may be a passing mention. "anywhere" phrases are
 # unambiguous enough to decide a theme on their own, wherever they stand.
 RULE_KEYS = {"in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
+# The same lists inside a concept mapping.
+CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "anywhere"}
+THEME_KEYS = {"id", "title", "description", "facet", "catch_all", "concepts", "not", *RULE_KEYS}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NOWHERE = 10**6  # the position of evidence not in the title
+STRONG = 3  # the points of a phrase that could decide a theme alone
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A place in themes.yml for a message, where the node itself has none."""
+
+    line: int
 
 
 @dataclass(frozen=True)
 class Match:
+    """A concept of a theme found in a paper, by its best phrase."""
+
     theme: str
+    concept: Concept
     rule: Rule
-    field: str  # where the phrase was found
+    field: str  # where the phrase was found: "title" or "abstract"
+    position: int  # where in that field
+
+    @property
+    def points(self) -> int:
+        return self.rule.weight if self.field == "title" or self.rule.where == "anywhere" else 1
+
+    @property
+    def in_title(self) -> bool:
+        return self.field == "title"
+
+
+@dataclass(frozen=True)
+class Score:
+    """What a theme's rules found in one paper."""
+
+    theme: Theme
+    matches: tuple[Match, ...]
+    purpose_at: int = NOWHERE  # where the title's first " for " stands
+
+    @property
+    def points(self) -> int:
+        return sum(m.points for m in self.matches)
+
+    @property
+    def title(self) -> bool:
+        return any(m.in_title for m in self.matches)
+
+    @property
+    def purpose(self) -> bool:
+        """Whether title evidence comes after "for": the purpose, not the means."""
+        return any(m.in_title and m.position > self.purpose_at for m in self.matches)
+
+    @property
+    def longest(self) -> int:
+        """The length of the longest phrase found in the title: the most specific."""
+        return max((len(m.rule.phrase) for m in self.matches if m.in_title), default=0)
+
+    @property
+    def first(self) -> int:
+        return min((m.position for m in self.matches if m.in_title), default=NOWHERE)
 
 
 _WORD = re.compile(r"\w+")
@@ -49,48 +119,142 @@ def phrase_needle(phrase: str) -> str:
     return needle[:-1] if prefix else needle
 
 
-def matches(texts: dict[str, str], theme: Theme) -> list[Match]:
-    """The theme's rules found in a paper's ``words()`` of title and abstract."""
-    found = []
-    for rule in theme.rules:
+@lru_cache(maxsize=None)
+def first_word(phrase: str) -> str | None:
+    """A whole word every match of the phrase contains (None when its only
+    word may go on): a paper without it cannot match, and is not searched."""
+    needle = phrase_needle(phrase)
+    parts = needle.split()
+    return parts[0] if parts and (needle.endswith(" ") or len(parts) > 1) else None
+
+
+@lru_cache(maxsize=None)
+def _blank_pattern(phrase: str) -> re.Pattern:
+    needle = phrase_needle(phrase)
+    tail = r"\w* " if not needle.endswith(" ") else ""
+    return re.compile(re.escape(needle) + tail)
+
+
+def without(text: str, phrases: Iterable[str]) -> str:
+    """``words()`` text with every occurrence of the phrases taken out."""
+    for phrase in phrases:
+        if phrase_needle(phrase) in text:
+            text = _blank_pattern(phrase).sub(" ", text)
+    return text
+
+
+def found_anywhere(texts: dict[str, str], phrases: Iterable[str]) -> bool:
+    return any(phrase_needle(p) in texts["title"] or phrase_needle(p) in texts["abstract"]
+               for p in phrases)
+
+
+def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
+                  whole: dict[str, str] | None = None) -> Match | None:
+    """The concept's best phrase found in the texts, or None; ``unless``
+    phrases are sought in the whole texts (before the theme's ``not`` phrases
+    were taken out)."""
+    if concept.unless and found_anywhere(whole or texts, concept.unless):
+        return None
+    best = None
+    present = texts.get("words")
+    for rule in concept.rules:
+        word = first_word(rule.phrase)
+        if present is not None and word is not None and word not in present:
+            continue
         needle = phrase_needle(rule.phrase)
         places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
         for place in places:
-            if needle in texts[place]:
-                found.append(Match(theme.id, rule, place))
-                break  # a rule counts once
-    return found
+            at = texts[place].find(needle)
+            if at >= 0:
+                match = Match(theme.id, concept, rule, place, at)
+                if best is None or (match.points, match.in_title, -at) > (
+                        best.points, best.in_title, -best.position):
+                    best = match
+                break
+    return best
 
 
-def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, tuple[int, list[Match]]]:
+def theme_score(theme: Theme, whole: dict) -> Score:
+    texts = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts["words"] = whole.get("words")
+    found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
+    purpose_at = whole["title"].find(" for ")
+    return Score(theme, tuple(m for m in found if m is not None),
+                 NOWHERE if purpose_at < 0 else purpose_at)
+
+
+def paper_texts(paper: Paper) -> dict:
+    """The paper's title and abstract as ``words()``, and the set of its words."""
     texts = {"title": words(paper.title), "abstract": words(paper.abstract)}
-    result = {}
-    for theme in taxonomy.themes:
-        found = matches(texts, theme)
-        result[theme.id] = (sum(m.rule.weight for m in found), found)
-    return result
+    return {**texts, "words": frozenset((texts["title"] + texts["abstract"]).split())}
+
+
+def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
+    texts = paper_texts(paper)
+    return {t.id: theme_score(t, texts) for t in taxonomy.themes if not t.catch_all}
+
+
+def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
+    """The stated order of candidates (see the module's docstring)."""
+    facets = {f: i for i, rank in enumerate(taxonomy.facets) for f in rank}
+    facet = facets.get(score.theme.facet, len(facets))
+    order = next(i for i, t in enumerate(taxonomy.themes) if t.id == score.theme.id)
+    return (not score.title, facet if score.title else 0, -score.points,
+            -len(score.matches), not score.purpose, score.first, -score.longest, order)
+
+
+def ranked(scored: dict[str, Score], taxonomy: Taxonomy) -> list[Score]:
+    """The candidates (scores at the threshold), best first."""
+    passing = [s for s in scored.values() if s.points >= taxonomy.threshold]
+    return sorted(passing, key=lambda s: rank_key(s, taxonomy))
+
+
+def secondary_ok(score: Score) -> bool:
+    """A theme beside the primary needs title evidence or two distinct concepts
+    found by phrases that could decide alone (weak abstract words only add
+    weight: they do not bring a second theme)."""
+    return score.title or sum(m.points >= STRONG for m in score.matches) >= 2
 
 
 def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
-    """The paper's themes by the rules, best first."""
-    order = {t.id: i for i, t in enumerate(taxonomy.themes)}
-    scored = scores(paper, taxonomy)
-    passing = [tid for tid, (score, _) in scored.items() if score >= taxonomy.threshold]
-    passing.sort(key=lambda tid: (-scored[tid][0], order[tid]))
-    if not passing:
+    """The paper's themes by the rules, primary first."""
+    best = ranked(scores(paper, taxonomy), taxonomy)
+    if not best:
         return (catch_all(taxonomy).id,)
-    return tuple(passing[: taxonomy.max_themes])
+    themes = [best[0].theme.id] + [s.theme.id for s in best[1:] if secondary_ok(s)]
+    return tuple(themes[: taxonomy.max_themes])
+
+
+def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
+    """By how many points the primary beat the best rival that stood on equal
+    terms with it before the score was counted (title evidence, and facet when
+    that evidence is in the title); None when no rival did: the stated order
+    decided, not the points."""
+    best = ranked(scored, taxonomy)
+    terms = [rank_key(s, taxonomy)[:2] for s in best]
+    rival = next((s for s, t in zip(best[1:], terms[1:]) if t == terms[0]), None)
+    return None if rival is None else best[0].points - rival.points
 
 
 def catch_all(taxonomy: Taxonomy) -> Theme:
     return next(t for t in taxonomy.themes if t.catch_all)
 
 
+def decision(paper_id: str, taxonomy: Taxonomy) -> Override | None:
+    """The curator's decision for a paper: a reviewed one, else an override."""
+    for source in (taxonomy.reviewed, taxonomy.overrides):
+        found = next((o for o in source if o.paper == paper_id), None)
+        if found:
+            return found
+    return None
+
+
 def assign(papers: list[Paper], taxonomy: Taxonomy) -> list[Paper]:
-    overrides = {o.paper: o for o in taxonomy.overrides}
+    decided = {o.paper: o for o in taxonomy.overrides}
+    decided.update({o.paper: o for o in taxonomy.reviewed})
     result = []
     for paper in papers:
-        override = overrides.get(paper.id)
+        override = decided.get(paper.id)
         themes = override.themes if override else choose(paper, taxonomy)
         result.append(replace(paper, themes=themes))
     return result
@@ -99,27 +263,43 @@ def assign(papers: list[Paper], taxonomy: Taxonomy) -> list[Paper]:
 def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:
     """Why the paper is in each of its themes, as lines for a person to read."""
     titles = {t.id: t.title for t in taxonomy.themes}
-    override = next((o for o in taxonomy.overrides if o.paper == paper.id), None)
+    override = decision(paper.id, taxonomy)
     scored = scores(paper, taxonomy)
     lines = [f"{paper.title}", f"  id: {paper.id}",
              f"  threshold: {taxonomy.threshold} points; at most {taxonomy.max_themes} themes"]
     if override:
-        lines.append(f"  themes set by override at line {override.line} of themes.yml: "
-                     + ", ".join(override.themes))
+        lines += _decision_lines(override)
     for tid in paper.themes:
-        score, found = scored[tid]
+        score = scored.get(tid)
         primary = " (primary)" if tid == paper.primary_theme else ""
-        lines.append(f"{tid}{primary}: {titles[tid]} - {score} point{'' if score == 1 else 's'}")
-        for m in found:
-            lines.append(f"  {m.field} contains {m.rule.phrase!r} (+{m.rule.weight})")
-        if not found and tid == catch_all(taxonomy).id and not override:
+        points = score.points if score else 0
+        lines.append(f"{tid}{primary}: {titles[tid]} - {points} point{'' if points == 1 else 's'}")
+        lines += _match_lines(score.matches if score else ())
+        if score is None and not override:
             lines.append(f"  no theme reached {taxonomy.threshold} points")
-        elif not found:
-            lines.append("  no rule matched: placed by an override or a curated summary")
-    near = [(tid, s) for tid, (s, _) in scored.items() if s and tid not in paper.themes]
+        elif not (score and score.matches):
+            lines.append("  no rule matched: placed by a curator's decision or a curated summary")
+    near = [(tid, s.points) for tid, s in scored.items() if s.points and tid not in paper.themes]
     if near:
         lines.append("other themes with points: " + ", ".join(
             f"{tid} ({s})" for tid, s in sorted(near, key=lambda x: -x[1])))
+    return lines
+
+
+def _decision_lines(override: Override) -> list[str]:
+    kind = "override" if override.source.endswith("themes.yml") else "reviewed decision"
+    lines = [f"  themes set by {kind} at line {override.line} of {override.source}: "
+             + ", ".join(override.themes)]
+    if override.note:
+        lines.append(f"  note: {override.note}")
+    return lines
+
+
+def _match_lines(matches: Iterable[Match]) -> list[str]:
+    lines = []
+    for m in matches:
+        concept = "" if m.concept.name == m.rule.phrase else f" (concept {m.concept.name!r})"
+        lines.append(f"  {m.field} contains {m.rule.phrase!r} (+{m.points}){concept}")
     return lines
 
 
@@ -134,9 +314,20 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         bad(data, "expected a mapping with a 'themes' list")
         return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
-    themes = []
+    facets = _facets(data, bad)
+    themes = _themes(data, facets, bad)
+    ids = {t.id for t in themes}
+    taxonomy = Taxonomy(
+        themes=tuple(themes), overrides=tuple(_overrides(data, ids, path, problems)),
+        threshold=_int(data, "threshold", 3, bad), max_themes=_int(data, "max_themes", 3, bad),
+        facets=facets, moved=_moved(data, ids, bad))
+    return taxonomy, problems
+
+
+def _themes(data, facets: tuple[tuple[str, ...], ...], bad) -> list[Theme]:
+    themes: list[Theme] = []
     for node in data["themes"]:
-        theme = _read_theme(node, bad)
+        theme = _read_theme(node, facets, bad)
         if theme is None:
             continue
         if any(t.id == theme.id for t in themes):
@@ -147,28 +338,67 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
         bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
         if not any(t.catch_all for t in themes):
             themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
-    ids = {t.id for t in themes}
-    overrides = []
+    return themes
+
+
+def _facets(data, bad) -> tuple[tuple[str, ...], ...]:
+    """The facets in the order their title evidence ranks; a list inside the
+    list holds facets of equal rank."""
+    value = data.get("facets") or []
+    ranks = [[f] if isinstance(f, str) else f for f in value] if isinstance(value, list) else None
+    if ranks is None or not all(isinstance(r, list) and r and all(
+            isinstance(f, str) and ID_RE.match(f) for f in r) for r in ranks):
+        bad(data, "'facets' must list facet names (lowercase words), best-ranking first; "
+                  "a list inside it holds facets of equal rank", "facets")
+        return ()
+    return tuple(tuple(r) for r in ranks)
+
+
+def _overrides(data, ids: set[str], path: str, problems: list[Problem]) -> list[Override]:
     raw = data.get("overrides") or {}
     if not isinstance(raw, dict):
-        bad(data, "'overrides' must map paper ids to lists of theme ids", "overrides")
-        raw = {}
+        problems.append(Problem(path, data.key_lines.get("overrides"),
+                                "'overrides' must map paper ids to lists of theme ids"))
+        return []
+    overrides = []
     for paper_id, value in raw.items():
-        line = getattr(raw, "key_lines", {}).get(paper_id)
-        listed = [value] if isinstance(value, str) else value
-        if not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed):
-            problems.append(Problem(path, line, f"override for {paper_id!r} must list theme ids"))
+        line = getattr(raw, "key_lines", {}).get(paper_id) or 0
+        themes, message = theme_list(value, ids)
+        if message:
+            problems.append(Problem(path, line, f"override for {paper_id!r} {message}"))
             continue
-        unknown = [v for v in listed if v not in ids]
-        if unknown:
-            problems.append(Problem(path, line, f"override for {paper_id!r} names unknown "
-                                    f"theme {unknown[0]!r}; known themes: {', '.join(sorted(ids))}"))
-            continue
-        overrides.append(Override(paper_id, tuple(dict.fromkeys(listed)), line or 0))
-    taxonomy = Taxonomy(
-        themes=tuple(themes), overrides=tuple(overrides),
-        threshold=_int(data, "threshold", 3, bad), max_themes=_int(data, "max_themes", 3, bad))
-    return taxonomy, problems
+        overrides.append(Override(paper_id, themes, line, source=path))
+    return overrides
+
+
+def theme_list(value, ids: set[str]) -> tuple[tuple[str, ...], str]:
+    """Theme ids as a curator lists them, or a message saying what is wrong."""
+    listed = [value] if isinstance(value, str) else value
+    if not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed):
+        return (), "must list theme ids"
+    unknown = [v for v in listed if v not in ids]
+    if unknown:
+        return (), (f"names unknown theme {unknown[0]!r}; known themes: "
+                    f"{', '.join(sorted(ids))}")
+    return tuple(dict.fromkeys(listed)), ""
+
+
+def _moved(data, ids: set[str], bad) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Old theme ids and the themes that took their papers: their pages stay."""
+    raw = data.get("moved") or {}
+    if not isinstance(raw, dict):
+        bad(data, "'moved' must map old theme ids to the theme ids that replace them", "moved")
+        return ()
+    moved = []
+    for old, value in raw.items():
+        targets, message = theme_list(value, ids)
+        if not isinstance(old, str) or not ID_RE.match(old) or old in ids:
+            bad(raw, f"moved theme {old!r} must be an old theme id no theme uses now", old)
+        elif message:
+            bad(raw, f"moved theme {old!r} {message}", old)
+        else:
+            moved.append((old, targets))
+    return tuple(moved)
 
 
 def _int(data, key, default, bad) -> int:
@@ -179,7 +409,7 @@ def _int(data, key, default, bad) -> int:
     return value
 
 
-def _read_theme(node, bad) -> Theme | None:
+def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad) -> Theme | None:
     if not isinstance(node, dict):
         bad(node, "each theme must be a mapping with id, title and description")
         return None
@@ -187,19 +417,95 @@ def _read_theme(node, bad) -> Theme | None:
     if missing:
         bad(node, f"theme is missing {', '.join(missing)} (text expected)")
         return None
-    if not ID_RE.match(node["id"]):
-        bad(node, f"theme id {node['id']!r} must be lowercase words joined by hyphens", "id")
+    tid = node["id"]
+    if not ID_RE.match(tid):
+        bad(node, f"theme id {tid!r} must be lowercase words joined by hyphens", "id")
+        return None
+    for key in node:
+        if key not in THEME_KEYS:
+            bad(node, f"theme {tid!r}: unknown key {key!r}; keys are: "
+                      f"{', '.join(sorted(THEME_KEYS))}", key)
+    concepts = _list_concepts(node, tid, bad) + _mapped_concepts(node, tid, bad)
+    catch = node.get("catch_all", False) is True
+    if not concepts and not catch:
+        bad(node, f"theme {tid!r} has no rules: give it concepts, in_title, in_abstract or "
+                  "anywhere phrases, or make it the catch-all")
+    return Theme(tid, node["title"].strip(), " ".join(node["description"].split()),
+                 tuple(concepts), catch, _facet(node, facets, bad),
+                 _phrases(node.get("not"), node, "not", bad, tid))
+
+
+def _facet(node, facets: tuple[tuple[str, ...], ...], bad) -> str:
+    facet = node.get("facet", "")
+    known = [f for rank in facets for f in rank]
+    if facet and facet not in known:
+        bad(node, f"theme {node['id']!r}: facet {facet!r} is not among 'facets' "
+                  f"({', '.join(known) or 'none listed'})", "facet")
+        return ""
+    return facet if isinstance(facet, str) else ""
+
+
+def _phrases(value, node, key, bad, tid) -> tuple[str, ...]:
+    """A phrase or a list of phrases, or () with a problem."""
+    listed = [value] if isinstance(value, str) else value or []
+    if not isinstance(listed, list) or not all(isinstance(p, str) and p.strip() for p in listed):
+        bad(node, f"theme {tid!r}: {key!r} must be a list of phrases", key)
+        return ()
+    return tuple(p.strip() for p in listed)
+
+
+def _list_concepts(node, tid: str, bad) -> list[Concept]:
+    """Concepts from the in_title, in_abstract and anywhere lists: each item
+    is one concept, a phrase or a list of synonyms."""
+    concepts = []
+    for key, (where, weight) in RULE_KEYS.items():
+        items = node.get(key) or []
+        if not isinstance(items, list):
+            bad(node, f"theme {tid!r}: {key!r} must be a list of phrases", key)
+            continue
+        lines = getattr(items, "item_lines", [0] * len(items))
+        for item, line in zip(items, lines):
+            phrases = _phrases(item, node, key, bad, tid)
+            if phrases:
+                rules = tuple(Rule(p, where, weight, line) for p in phrases)
+                concepts.append(Concept(phrases[0], rules, (), line))
+    return concepts
+
+
+def _mapped_concepts(node, tid: str, bad) -> list[Concept]:
+    """Concepts written out: ``{name, title, abstract, anywhere, unless}``."""
+    items = node.get("concepts") or []
+    if not isinstance(items, list):
+        bad(node, f"theme {tid!r}: 'concepts' must be a list", "concepts")
+        return []
+    concepts = []
+    lines = getattr(items, "item_lines", [0] * len(items))
+    for item, line in zip(items, lines):
+        concept = _read_concept(item, line, tid, bad)
+        if concept:
+            concepts.append(concept)
+    return concepts
+
+
+def _read_concept(item, line: int, tid: str, bad) -> Concept | None:
+    unknown = [k for k in item if k not in {*CONCEPT_KEYS, "name", "unless"}] \
+        if isinstance(item, dict) else []
+    if unknown:
+        bad(item, f"theme {tid!r}: unknown concept key {unknown[0]!r}; keys are: "
+                  "name, title, abstract, anywhere, unless", unknown[0])
+        return None
+    if not isinstance(item, dict) or not any(k in item for k in CONCEPT_KEYS):
+        bad(_Line(line), f"theme {tid!r}: each concept is a mapping with title, abstract or "
+                         "anywhere phrases (and optionally name and unless)")
         return None
     rules = []
-    for key, (where, weight) in RULE_KEYS.items():
-        phrases = node.get(key) or []
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-            bad(node, f"theme {node['id']!r}: {key!r} must be a list of phrases", key)
-            continue
-        rules.extend(Rule(p.strip(), where, weight) for p in phrases)
-    catch = node.get("catch_all", False) is True
-    if not rules and not catch:
-        bad(node, f"theme {node['id']!r} has no rules: give it in_title, in_abstract or "
-                  "anywhere phrases, or make it the catch-all")
-    return Theme(node["id"], node["title"].strip(), " ".join(node["description"].split()),
-                 tuple(rules), catch)
+    for key, list_key in CONCEPT_KEYS.items():
+        where, weight = RULE_KEYS[list_key]
+        line = item.key_lines.get(key, item.line)
+        rules += [Rule(p, where, weight, line)
+                  for p in _phrases(item.get(key), item, key, bad, tid)]
+    if not rules:
+        return None
+    name = item.get("name") if isinstance(item.get("name"), str) else rules[0].phrase
+    return Concept(name, tuple(rules), _phrases(item.get("unless"), item, "unless", bad, tid),
+                   item.line)

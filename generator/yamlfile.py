@@ -1,27 +1,74 @@
-"""YAML reading that remembers line numbers, so messages can name them."""
+"""YAML reading that remembers line numbers, so messages can name them.
+
+Content YAML comes from strangers' pull requests, so it is read with limits:
+a file's size, and how far its aliases (``*name``) may multiply its values
+(a "billion laughs" file of a few lines would otherwise expand to billions).
+"""
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import yaml
 
 from .errors import ContentError, Problem
+from .files import MB, read_limited
+
+YAML_MAX = 1 * MB  # far above any survey's curated files
+ALIAS_GROWTH_MAX = 10_000  # values that aliases may add to a file's own
 
 
 class LineDict(dict):
-    """A mapping read from YAML, with the line it starts on and each key's line."""
+    """A mapping read from YAML, with the line it starts on, each key's line,
+    and the keys given twice (YAML keeps the last; a person meant one)."""
 
     line: int = 0
     key_lines: dict
+    duplicates: tuple = ()
+    written: dict  # each plain value as the file writes it (a message quotes that)
+
+
+class SourceFloat(float):
+    """A number as YAML read it, with the text it was written as: 2401.01230
+    is read as 2401.0123, and a hint to quote it must show what was written."""
+
+    source: str
+
+
+class LineList(list):
+    """A sequence read from YAML, with the line it starts on and each item's line."""
+
+    line: int = 0
+    item_lines: list
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    first_line = 1  # the file line the text starts on (front matter: 2)
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict(loader.construct_mapping(node, deep=True))
-    result.line = node.start_mark.line + 1
-    result.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
-                        if isinstance(k, yaml.ScalarNode)}
+    result.line = node.start_mark.line + loader.first_line
+    result.key_lines, duplicates = {}, []
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        value, line = loader.construct_object(key), key.start_mark.line + loader.first_line
+        if value in result.key_lines:
+            duplicates.append((line, f"key {value!r} is given twice (also at line "
+                                     f"{result.key_lines[value]}); only this one is used: "
+                                     "remove one"))
+        result.key_lines[value] = line
+    result.duplicates = tuple(duplicates)
+    result.written = {k.value: v.value for k, v in node.value
+                      if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + loader.first_line
+    result.item_lines = [item.start_mark.line + loader.first_line for item in node.value]
     return result
 
 
@@ -39,27 +86,115 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor("tag:yaml.org,2002:str", _text)
-
-
-def load_yaml(text: str, path: str):
-    """Parse YAML text; a syntax error becomes a ContentError naming the line."""
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # YAML makes 2024-02-30 a date and fails on it; kept as text, it becomes
+    # the reader's "impossible date" message rather than a crash.
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return node.value
+
+
+def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    number = SourceFloat(loader.construct_yaml_float(node))
+    number.source = node.value
+    return number
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _expanded(node: yaml.Node, sizes: dict, open_: set) -> int:
+    """How many values ``node`` stands for with every alias expanded."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    if id(node) in open_:
+        raise _Loop(node)
+    open_.add(id(node))
+    children = node.value if isinstance(node, yaml.SequenceNode) else (
+        [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else [])
+    size = 1 + sum(_expanded(child, sizes, open_) for child in children)
+    open_.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
+class _Loop(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def _check_aliases(node: yaml.Node, path: str, first_line: int) -> None:
+    sizes: dict = {}
+    try:
+        total = _expanded(node, sizes, set())
+    except _Loop as loop:
+        raise ContentError([Problem(path, loop.node.start_mark.line + first_line, "not valid content: an "
+                                    "alias (*name) stands inside the value it names, a loop")])
+    if total - len(sizes) > ALIAS_GROWTH_MAX:
+        raise ContentError([Problem(path, None, f"not read: its aliases (*name) expand it to "
+                                    f"{total:,} values, more than {ALIAS_GROWTH_MAX:,} beyond its "
+                                    "own (a \"billion laughs\" YAML bomb?); write the values out")])
+
+
+def load_yaml(text: str, path: str, first_line: int = 1):
+    """Parse YAML text that starts on ``first_line`` of its file; a syntax
+    error becomes a ContentError naming the line, with a hint at the fix
+    where the usual cause is known."""
+    loader = _Loader(text)
+    loader.first_line = first_line
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node, path, first_line)
+        return loader.construct_document(node)
+    except RecursionError:  # nesting thousands of levels deep
+        raise ContentError([Problem(path, None, "not valid content: nested too deeply")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(err, "problem", None) or str(err)
-        raise ContentError([Problem(path, line, f"not valid YAML: {reason}")]) from None
+        hint = _hint(reason, text, line)
+        line = line + first_line - 1 if line else None
+        raise ContentError([Problem(path, line, f"not valid YAML: {reason}{hint}")]) from None
+    finally:
+        loader.dispose()
 
 
-def read_yaml(path, shown: str):
-    """Read and parse a YAML file; ``shown`` is how messages name it."""
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s:#\"'][^:#]*?):\s+(.+?)\s*$")
+
+
+def _hint(reason: str, text: str, line: int | None) -> str:
+    source = text.split("\n")[line - 1] if line and line <= text.count("\n") + 1 else ""
+    if reason.startswith("mapping values are not allowed"):
+        found = _KEY_VALUE.match(source)
+        if found:
+            quoted = found[2].replace("\\", "\\\\").replace('"', '\\"')
+            return (f"; a value holding ': ' must be in quotes: write "
+                    f"{found[1].strip()}: \"{quoted}\"")
+        return "; a value holding ': ' must be in quotes"
+    if "'\\t'" in reason:
+        return "; indent with spaces: YAML does not allow tabs there"
+    if "cannot start any token" in reason:
+        return "; put the value in quotes"
+    return ""
+
+
+def read_yaml(path: Path, shown: str, root: Path | None = None):
+    """Read and parse a YAML file; ``shown`` is how messages name it, and a
+    file that ``root`` does not hold is refused (see files.read_limited)."""
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise ContentError([Problem(shown, None, "file not found")])
+    data, reason = read_limited(Path(path), YAML_MAX, root)
+    if data is None:
+        raise ContentError([Problem(shown, None, reason)])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ContentError([Problem(shown, None, "file not found")]) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ContentError([Problem(shown, None, f"not UTF-8 text ({err.reason})")]) from None
     return load_yaml(text, shown)

@@ -14,6 +14,16 @@ SEED = ROOT / "tests" / "seed"
 SEEDS_CONTENT = SEED / "content"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the expected output of tests/golden/ from what the code does")
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return request.config.getoption("--update-goldens")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The seed corpus built once, as `survey build --strict` builds it."""

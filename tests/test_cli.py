@@ -1,4 +1,5 @@
 """The survey command's exact output and exit codes."""
+from runner import survey
 import os
 import shutil
 import subprocess
@@ -6,12 +7,6 @@ import sys
 from pathlib import Path
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
-
-
-def survey(*args, cwd=None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 def test_check_prints_a_report():
@@ -23,7 +18,34 @@ def test_check_prints_a_report():
         "  memorization: 1 paper (25.0%)\n"
         "  domain-shift: 2 papers (50.0%)\n"
         "  other: 1 paper (25.0%)\n"
-        "catch-all: 1 paper (25.0%); largest theme: 50.0%\n")
+        "catch-all: 1 paper (25.0%); largest theme: 50.0%\n"
+        "metadata: 0 of 4 papers have a record; 0 with an arXiv id (0.0%), 0 with author names "
+        "(0.0%), 1 dated (25.0%), 0 with a venue (0.0%)\n"
+        "rule hygiene: of 8 concepts, 2 match no paper and 6 exactly one; 0 phrases of the others "
+        "match no paper\n"
+        f"  {SMALL}/themes.yml:7: theme memorization: concept 'memoriz*' matches no paper; "
+        "remove it\n"
+        f"  {SMALL}/themes.yml:7: theme memorization: concept 'grokking' matches one paper only "
+        "(grokking-beyond-overfitting); if it decides that paper, record a decision in "
+        "reviewed.yml instead\n"
+        f"  {SMALL}/themes.yml:8: theme memorization: concept 'overfitting' matches no paper; "
+        "remove it\n"
+        f"  {SMALL}/themes.yml:8: theme memorization: concept 'grokking' matches one paper only "
+        "(grokking-beyond-overfitting); if it decides that paper, record a decision in "
+        "reviewed.yml instead\n"
+        f"  {SMALL}/themes.yml:12: theme domain-shift: concept 'domain generalization' matches one "
+        "paper only (domain-generalization-with-style-mixing); if it decides that paper, record a "
+        "decision in reviewed.yml instead\n"
+        f"  {SMALL}/themes.yml:13: theme domain-shift: concept 'domain shift' matches one paper "
+        "only (sparse-model-soups); if it decides that paper, record a decision in reviewed.yml "
+        "instead\n"
+        f"  {SMALL}/themes.yml:13: theme domain-shift: concept 'source domains' matches one paper "
+        "only (domain-generalization-with-style-mixing); if it decides that paper, record a "
+        "decision in reviewed.yml instead\n"
+        f"  {SMALL}/themes.yml:13: theme domain-shift: concept 'feature statistics' matches one "
+        "paper only (domain-generalization-with-style-mixing); if it decides that paper, record a "
+        "decision in reviewed.yml instead\n"
+        "review queue: 1 paper (`survey review` lists them)\n")
 
 
 def test_check_reports_problems_by_file_and_line(tmp_path):

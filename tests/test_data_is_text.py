@@ -426,18 +426,21 @@ def test_search_index_holds_the_literal_text(server, tab):
 
 def test_search_results_show_literal_titles(server, tab):
     tab.goto(f"{server}/search/?q=payload")
-    tab.wait_for_selector(".pagefind-ui__result-title")
-    more = tab.locator(".pagefind-ui__button")
-    while more.count():
+    tab.wait_for_selector("form[data-find][data-state='done']")
+    more = tab.locator(".find-more")
+    while more.is_visible():
         more.click()
         tab.wait_for_timeout(200)
-    tab.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-title').length"
-                          f" == {len(PAPERS)}")
-    titles = [fold(t) for t in tab.locator(".pagefind-ui__result-title").all_inner_texts()]
+    tab.wait_for_function(f"document.querySelectorAll('.find-result').length == {len(PAPERS)}")
+    titles = [fold(t) for t in tab.locator(".find-title").all_inner_texts()]
     assert sorted(titles) == sorted(title for title, _, _ in PAPERS)
-    excerpts = " ".join(tab.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+    excerpts = " ".join(tab.locator(".find-excerpt").all_inner_texts())
     assert "window.__pwned" in excerpts  # shown as text
     assert_untouched(tab)
-    tab.fill(".pagefind-ui__search-input", "iframe")
-    tab.wait_for_timeout(500)
+    tab.fill("input[name=q]", "iframe")
+    tab.wait_for_selector("form[data-find][data-state='done']")
     assert_untouched(tab)
+    for theme in THEMES:  # the theme pages' controls show the same results
+        tab.goto(f"{server}/themes/{theme}/?sort=title")
+        tab.wait_for_selector("form[data-find][data-state='done']")
+        assert_untouched(tab)

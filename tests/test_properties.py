@@ -44,13 +44,22 @@ def is_text_line(line: str) -> bool:
     return bool(line) and not (
         parse.CHROME_RE.match(line) or parse.AUTHORS_RE.match(line)
         or parse.SEPARATOR_RE.match(line) or parse.parse_date(line, YEAR) is not None
-        or parse.DATE_LIKE_RE.match(line) or parse.GLUED_SUBSCRIBE_RE.match(line))
+        or parse.DATE_LIKE_RE.match(line) or parse.GLUED_SUBSCRIBE_RE.match(line)
+        # the newer pages' card lines ("Upvote", "· 3 authors", a line of names)
+        or any(r.match(line) for r in parse.NEWER_RES.values()) or parse.COUNT_RE.match(line)
+        or parse.looks_like_names(line))
 
 
 def text_line(min_size: int, max_size: int):
     # Written with stray white space around and inside; read back folded.
     raw = st.text(CHARS, min_size=min_size, max_size=max_size)
     return raw.filter(lambda s: is_text_line(fold(s)))
+
+
+# A listing shows each paper once: the same title over different abstracts,
+# again and again, is page furniture and refused (see parse.py).
+def TITLE(paper):
+    return " ".join(fold(paper["title"]).casefold().split())
 
 
 @st.composite
@@ -129,7 +138,7 @@ def expected(papers):
 
 
 @SETTINGS
-@given(st.lists(papers("a"), min_size=1, max_size=6), st.none() | st.dates(
+@given(st.lists(papers("a"), min_size=1, max_size=6, unique_by=TITLE), st.none() | st.dates(
     datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)), st.booleans())
 def test_layout_a_reads_back_as_written(papers, listing_date, full_months):
     text, starts = write_a(papers, listing_date, full_months)
@@ -143,7 +152,7 @@ def test_layout_a_reads_back_as_written(papers, listing_date, full_months):
 @SETTINGS
 @given(data=st.data())
 def test_layouts_b_and_c_read_back_as_written(layout, write, data):
-    written = data.draw(st.lists(papers(layout), min_size=1, max_size=6))
+    written = data.draw(st.lists(papers(layout), min_size=1, max_size=6, unique_by=TITLE))
     text, starts = write(written)
     parsed, records = read_back(text)
     assert records == expected(written)
@@ -151,7 +160,7 @@ def test_layouts_b_and_c_read_back_as_written(layout, write, data):
 
 
 @SETTINGS
-@given(st.lists(papers("a"), min_size=1, max_size=4), st.sampled_from(["utf-8", "utf-8-sig"]),
+@given(st.lists(papers("a"), min_size=1, max_size=4, unique_by=TITLE), st.sampled_from(["utf-8", "utf-8-sig"]),
        st.sampled_from(["\n", "\r\n", "\r"]))
 def test_encodings_and_line_endings_read_the_same(papers, encoding, newline):
     text, _ = write_a(papers, None, False)
@@ -285,7 +294,8 @@ def test_rendered_pages_show_values_as_the_same_text(value, other):
         assert html.unescape(meta["title"]) == shown(value), path
         page = Text(converter.reset().convert(body))
         assert fold("".join(page.h1)) == shown(value), path
-        assert not set(page.tags) & ACTIVE, path
+        assert not set(page.tags) & (ACTIVE - {"form"}), path
+        assert page.tags.count("form") == (path == "themes/t.md"), path  # its sort and filter controls
         assert "img" not in page.tags, path  # the charts are tables, not pictures
     paper = Text(converter.reset().convert(front_matter_and_body(files["papers/p.md"])[1]))
     assert shown(other) in paper.text()

@@ -48,25 +48,52 @@ def test_a_valid_summary(corpus):
     ("paper: [unclosed\ncontributors: [Ada]\n", None,
      "summaries/x.md:3: not valid YAML: expected ',' or ']', but got ':'"),
     ("paper: grokking-beyond-overfitting\n", None,
-     "summaries/x.md:1: missing required field 'contributors'"),
+     "summaries/x.md:2: missing 'contributors' (your name, or a list of names)"),
     (VALID + "themes: {add: [no-such-theme]}\n", None,
      "summaries/x.md:4: unknown theme id 'no-such-theme'; known themes: domain-shift, memorization, other"),
     (VALID + "themes: {primary: [memorization]}\n", None,
-     "summaries/x.md:4: 'themes: add' and 'remove' take theme ids; 'primary' takes one theme id"),
+     "summaries/x.md:4: themes: 'primary' must be text, not a list"),
     (VALID + "themes: {remove: memorization}\n", None,
      "summaries/x.md:4: removing every theme would leave the paper with none: add or set a primary theme too"),
     (VALID + "arxiv: 1706.02410\n", None,
-     "summaries/x.md:4: put the arXiv id in quotes (arxiv: \"1706.0241\"): unquoted, YAML reads it "
-     "as a number and may change it"),
+     "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"1706.02410\" (unquoted, YAML reads it "
+     "as the number 1706.0241 and may change it)"),
+    # The id as written is kept, whatever YAML makes of it: here the final zero.
+    (VALID + "arxiv: 2401.01230\n", None,
+     "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"2401.01230\" (unquoted, YAML reads it "
+     "as the number 2401.0123 and may change it)"),
+    (VALID + "titel: x\n", None,
+     "summaries/x.md:4: unknown key 'titel' (the keys are: paper, contributors, themes, key_points, "
+     "arxiv, authors, venue, code)"),
+    (VALID + "contributor: [Bo]\n", None,
+     "summaries/x.md:4: unknown key 'contributor'; did you mean 'contributors'? (the keys are: "
+     "paper, contributors, themes, key_points, arxiv, authors, venue, code)"),
+    (VALID + "themes: {ad: [memorization]}\n", None,
+     "summaries/x.md:4: themes: unknown key 'ad'; did you mean 'add'? (the keys are: add, remove, "
+     "primary)"),
+    # A title with a colon: the fix, not only the parser's complaint.
+    ("paper: Grokking: Beyond Overfitting\ncontributors: [Ada]\n", None,
+     "summaries/x.md:2: not valid YAML: mapping values are not allowed here; a value holding "
+     "': ' must be in quotes: write paper: \"Grokking: Beyond Overfitting\""),
+    (VALID + "contributors: [Bo]\n", None,
+     "summaries/x.md:4: key 'contributors' is given twice (also at line 3); only this one is "
+     "used: remove one"),
     (VALID + "code: javascript:alert(1)\n", None,
      "summaries/x.md:4: code link 'javascript:alert(1)' must be an http(s) URL"),
     (VALID + "reviewer: me\n", None,
-     "summaries/x.md:4: unknown field 'reviewer'; fields are: paper, contributors, themes, "
-     "key_points, arxiv, authors, venue, code"),
+     "summaries/x.md:4: unknown key 'reviewer' (the keys are: paper, contributors, themes, "
+     "key_points, arxiv, authors, venue, code)"),
     (VALID, "Text with <b>bold</b> HTML.",
-     "summaries/x.md:5: raw HTML is not allowed: '<b>'"),
+     "summaries/x.md:5: raw HTML is not allowed: '<b>'; write **bold** instead"),
+    (VALID, "Text with <i>slanted</i> HTML.",
+     "summaries/x.md:5: raw HTML is not allowed: '<i>'; write *italic* instead"),
+    # A link on the third line of a paragraph is reported at that line.
+    (VALID, "First line of a paragraph,\nits second line,\nand [a bad link](javascript:x) here.",
+     "summaries/x.md:7: link 'javascript:x' is not allowed: links must be http(s) URLs"),
+    (VALID, "One line,\n<b>then HTML</b> on the second.",
+     "summaries/x.md:6: raw HTML is not allowed: '<b>'; write **bold** instead"),
     (VALID, "Intro.\n\n<script>alert(1)</script>",
-     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'"),
+     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'; write plain Markdown"),
     (VALID, "See [this](javascript:alert(1)).",
      "summaries/x.md:5: link 'javascript:alert(1)' is not allowed: links must be http(s) URLs"),
     (VALID, "See [this](https:no-host).",

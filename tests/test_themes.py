@@ -4,7 +4,10 @@ import pytest
 
 from generator.build import read_corpus
 from generator.model import Paper
-from generator.themes import assign, explain, read_taxonomy
+from generator.model import Corpus
+from generator.render import render
+from generator.review import hygiene
+from generator.themes import assign, explain, read_taxonomy, scores
 from generator.yamlfile import load_yaml
 
 ROOT = Path(__file__).parent.parent
@@ -108,8 +111,8 @@ overrides:
     assert [str(p) for p in problems] == [
         "themes.yml:2: theme id 'Bad Id' must be lowercase words joined by hyphens",
         "themes.yml:10: theme id 'ok' is used twice",
-        "themes.yml:14: theme 'norules' has no rules: give it in_title, in_abstract or anywhere "
-        "phrases, or make it the catch-all",
+        "themes.yml:14: theme 'norules' has no rules: give it concepts, in_title, in_abstract or "
+        "anywhere phrases, or make it the catch-all",
         "themes.yml:1: exactly one theme must be the catch-all (catch_all: true)",
         "themes.yml:18: override for 'some-paper' names unknown theme 'missing-theme'; "
         "known themes: norules, ok, other",
@@ -121,20 +124,198 @@ def test_override_decides_and_explain_says_so():
     soups = next(p for p in corpus.papers if p.id == "sparse-model-soups")
     assert soups.themes == ("domain-shift",)
     lines = explain(soups, corpus.taxonomy)
-    assert "  themes set by override at line 19 of themes.yml: domain-shift" in lines
+    assert any(line.startswith("  themes set by override at line 19 of ")
+               and line.endswith("themes.yml: domain-shift") for line in lines)
 
 
 def test_shipped_taxonomy_fits_the_corpus():
     corpus = read_corpus(ROOT / "tests" / "seed" / "content")
     themes = corpus.taxonomy.themes
     n = len(corpus.papers)
-    assert 10 <= len(themes) <= 20
+    assert 10 <= len(themes) <= 30
     assert sum(t.catch_all for t in themes) == 1
     catch_all = next(t.id for t in themes if t.catch_all)
     members = {t.id: sum(t.id in p.themes for p in corpus.papers) for t in themes}
     assert members[catch_all] <= 0.03 * n
-    assert max(members.values()) <= 0.25 * n
+    assert max(members.values()) <= 0.20 * n
     assert all(p.themes and p.primary_theme == p.themes[0] for p in corpus.papers)
     assert all(members[t.id] > 0 for t in themes)
     for theme in themes:
         assert len(theme.description) > 80, theme.id  # a paragraph, not a label
+
+
+# -- the scoring: concepts, title evidence, negative context, the stated tie rule ----------
+
+CONCEPTS_YAML = """\
+threshold: 3
+max_themes: 3
+facets: [kind, [method, application]]
+themes:
+  - id: shift
+    title: Distribution shift
+    description: Shift.
+    facet: kind
+    concepts:
+      - {name: domain generalization, anywhere: [domain generalization]}
+      - {name: shift, title: [distribution shift], abstract: [distribution shift, unseen domains]}
+  - id: optim
+    title: Optimization
+    description: Optimizers.
+    facet: method
+    not: [finite scalar quantization]
+    concepts:
+      - name: flatness
+        anywhere: [sharpness, flat minima, flatter minima, loss landscape]
+      - {name: optimizers, title: [optimizer*], abstract: [optimizer*, Adam]}
+      - {name: quantization, title: [quantization]}
+  - id: compress
+    title: Compression
+    description: Smaller models.
+    facet: method
+    concepts:
+      - {name: quantization, anywhere: [quantization]}
+      - {name: pruning, anywhere: [pruning]}
+  - id: rl
+    title: Reinforcement learning
+    description: Agents.
+    facet: application
+    concepts:
+      - name: reinforcement learning
+        anywhere: [reinforcement learning]
+        unless: [language model*]
+  - id: vision
+    title: Vision
+    description: Images.
+    facet: application
+    concepts:
+      - {name: images, title: [image*], abstract: [images]}
+      - {name: detection, abstract: [object detection]}
+  - id: other
+    title: Other
+    description: The rest.
+    catch_all: true
+"""
+
+
+@pytest.fixture
+def concepts():
+    tax, problems = read_taxonomy(load_yaml(CONCEPTS_YAML, "themes.yml"), "themes.yml")
+    assert problems == []
+    return tax
+
+
+def themes_of(taxonomy, title, abstract=""):
+    return assign([paper(title, abstract)], taxonomy)[0].themes
+
+
+def test_synonyms_of_one_concept_score_once(concepts):
+    # Four near-synonyms in the abstract are one concept: 3 points, not 12.
+    abstract = "Sharpness, flat minima, flatter minima and the loss landscape."
+    (p,) = assign([paper("A study", abstract)], concepts)
+    assert scores(p, concepts)["optim"].points == 3
+
+
+def test_a_title_phrase_decides_the_primary_over_stacked_abstract_words(concepts):
+    # The abstract piles up optimization words; the title names the topic.
+    abstract = ("We use sharpness and flat minima with the Adam optimizer, across unseen domains "
+                "and distribution shift.")
+    assert themes_of(concepts, "Quantization for domain generalization", abstract)[0] == "shift"
+
+
+def test_the_kind_of_generalization_ranks_before_method_in_the_title(concepts):
+    # Both named in the title, equal points: the facet decides, not the file order.
+    assert themes_of(concepts, "Sharpness and domain generalization") == ("shift", "optim")
+
+
+def test_the_purpose_after_for_breaks_a_tie_between_equal_facets(concepts):
+    assert themes_of(concepts, "Pruning for reinforcement learning")[0] == "rl"
+    assert themes_of(concepts, "Reinforcement learning for pruning")[0] == "compress"
+
+
+def test_a_secondary_theme_needs_title_evidence_or_two_strong_concepts(concepts):
+    # vision has one weak abstract word next to a strong one: not enough to join.
+    one = themes_of(concepts, "Reinforcement learning agents", "We detect images with object detection.")
+    assert one == ("rl",)
+    # compression found by two concepts that could decide alone: it joins.
+    two = themes_of(concepts, "Reinforcement learning agents", "With quantization and pruning.")
+    assert two == ("rl", "compress")
+
+
+def test_negative_context_takes_another_sense_out(concepts):
+    # "finite scalar quantization" (a tokenizer) is not optimization's quantization...
+    assert "optim" not in themes_of(concepts, "Finite Scalar Quantization tokenizers")
+    # ...while the compression theme, without that context, still sees quantization.
+    assert themes_of(concepts, "Finite Scalar Quantization tokenizers") == ("compress",)
+
+
+def test_unless_cancels_a_concept_meant_in_another_sense(concepts):
+    embodied = themes_of(concepts, "Reinforcement learning for robots")
+    llm = themes_of(concepts, "Reinforcement learning for reasoning", "Large language models reason.")
+    assert embodied == ("rl",) and llm == ("other",)
+
+
+def test_phrases_with_a_star_match_word_beginnings(concepts):
+    assert themes_of(concepts, "Learned optimizers") == ("optim",)
+    assert themes_of(concepts, "Reoptimizers") == ("other",)
+
+
+def test_explain_names_concepts_and_points(concepts):
+    (p,) = assign([paper("Sharpness of minima", "flat minima and Adam", "s")], concepts)
+    assert explain(p, concepts)[3:] == [
+        "optim (primary): Optimization - 4 points",
+        "  title contains 'sharpness' (+3) (concept 'flatness')",
+        "  abstract contains 'Adam' (+1) (concept 'optimizers')",
+    ]
+
+
+def test_concept_and_facet_errors_name_their_lines():
+    text = """\
+facets: [kind]
+themes:
+  - id: a
+    title: A
+    description: A theme.
+    facet: method
+    concepts:
+      - {name: x, tilte: [x]}
+      - just a phrase
+  - id: other
+    title: Other
+    description: The rest.
+    catch_all: true
+moved:
+  a: [b]
+  gone: [missing]
+"""
+    _, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
+    assert [str(p) for p in problems] == [
+        "themes.yml:8: theme 'a': unknown concept key 'tilte'; keys are: name, title, abstract, "
+        "anywhere, unless",
+        "themes.yml:9: theme 'a': each concept is a mapping with title, abstract or anywhere "
+        "phrases (and optionally name and unless)",
+        "themes.yml:3: theme 'a' has no rules: give it concepts, in_title, in_abstract or "
+        "anywhere phrases, or make it the catch-all",
+        "themes.yml:6: theme 'a': facet 'method' is not among 'facets' (kind)",
+        "themes.yml:15: moved theme 'a' must be an old theme id no theme uses now",
+        "themes.yml:16: moved theme 'gone' names unknown theme 'missing'; known themes: a, other",
+    ]
+
+
+def test_a_moved_theme_keeps_its_page():
+    text = CONCEPTS_YAML + "moved:\n  optimization-dynamics: [optim]\n  lumped: [optim, vision]\n"
+    tax, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
+    assert problems == []
+    corpus = Corpus("T", "", (), tuple(assign([paper("Sharpness of minima", id_="s")], tax)), tax)
+    files = render(corpus)
+    renamed, split = files["themes/optimization-dynamics.md"], files["themes/lumped.md"]
+    assert 'redirect: "../optim/"' in renamed and "[Optimization](optim.md): 1 papers." in renamed
+    assert "redirect" not in split
+    assert "[Optimization](optim.md)" in split and "[Vision](vision.md)" in split
+
+
+def test_the_seed_taxonomy_is_clean():
+    """Every concept of the seed's rules matches two papers or more, and every
+    phrase of them one at least: no dead rules, no decisions dressed as rules."""
+    corpus = read_corpus(ROOT / "tests" / "seed" / "content")
+    found = hygiene(list(corpus.papers), corpus.taxonomy)
+    assert (found.dead, found.single, found.dead_phrases) == ((), (), ())

@@ -1,0 +1,127 @@
+"""How right the theme rules are, measured on the project's gold set.
+
+The gold set (tests/gold/themes.yml) gives seed papers the themes a reader
+of the field gives them after reading the abstract, with a reason for each.
+This reports, for all gold papers and for the held-out part separately:
+
+* primary precision: the share of papers whose primary theme is the gold
+  primary (strictly right);
+* wrong-theme share: the share of papers with at least one theme that is
+  neither among the gold themes nor among the acceptable ones;
+* missed: the share of papers lacking one of their gold themes.
+
+Each is measured twice: by the rules alone (what a new listing gets) and as
+the site shows it (with curators' decisions from reviewed.yml and overrides).
+
+    .venv/bin/python benchmarks/themes_gold.py [--content tests/seed/content]
+                                               [--gold tests/gold/themes.yml] [--list tune]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.build import read_corpus  # noqa: E402
+from generator.model import Corpus, Paper  # noqa: E402
+from generator.themes import choose  # noqa: E402
+from generator.yamlfile import read_yaml  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Gold:
+    paper: str
+    themes: tuple[str, ...]  # primary first
+    also: tuple[str, ...]  # acceptable, not required
+    reason: str
+    part: str  # "tune" or "held-out"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    gold: Gold
+    themes: tuple[str, ...]  # as placed
+
+    @property
+    def primary_right(self) -> bool:
+        return bool(self.themes) and self.themes[0] == self.gold.themes[0]
+
+    @property
+    def wrong(self) -> tuple[str, ...]:
+        allowed = set(self.gold.themes) | set(self.gold.also)
+        return tuple(t for t in self.themes if t not in allowed)
+
+    @property
+    def missed(self) -> tuple[str, ...]:
+        return tuple(t for t in self.gold.themes if t not in self.themes)
+
+
+def read_gold(path: Path) -> list[Gold]:
+    data = read_yaml(path, str(path))
+    return [Gold(g["paper"], tuple(g["themes"]), tuple(g.get("also") or ()), g["reason"],
+                 g["part"]) for g in data["papers"]]
+
+
+def verdicts(corpus: Corpus, gold: list[Gold], rules_only: bool) -> list[Verdict]:
+    """Each gold paper with the themes it gets; a gold paper missing from the
+    corpus is an error (the gold set is stale)."""
+    by_id = {p.id: p for p in corpus.papers}
+    missing = [g.paper for g in gold if g.paper not in by_id]
+    if missing:
+        raise SystemExit(f"gold papers not in the corpus: {', '.join(missing)}")
+    return [Verdict(g, placed(by_id[g.paper], corpus, rules_only)) for g in gold]
+
+
+def placed(paper: Paper, corpus: Corpus, rules_only: bool) -> tuple[str, ...]:
+    if rules_only:
+        return choose(paper, replace(corpus.taxonomy, overrides=(), reviewed=()))
+    return paper.themes
+
+
+def figures(found: list[Verdict]) -> dict[str, float]:
+    n = len(found) or 1
+    return {"papers": len(found),
+            "primary": sum(v.primary_right for v in found) / n,
+            "wrong": sum(bool(v.wrong) for v in found) / n,
+            "missed": sum(bool(v.missed) for v in found) / n}
+
+
+def report(corpus: Corpus, gold: list[Gold]) -> dict[str, dict[str, float]]:
+    """Figures by (how placed, part)."""
+    result = {}
+    for how, rules_only in (("rules", True), ("site", False)):
+        found = verdicts(corpus, gold, rules_only)
+        result[f"{how}/all"] = figures(found)
+        result[f"{how}/held-out"] = figures([v for v in found if v.gold.part == "held-out"])
+        result[f"{how}/tune"] = figures([v for v in found if v.gold.part == "tune"])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", default=str(ROOT / "tests" / "seed" / "content"))
+    parser.add_argument("--gold", default=str(ROOT / "tests" / "gold" / "themes.yml"))
+    parser.add_argument("--list", choices=("tune", "held-out", "all"),
+                        help="list the papers of that part the rules get wrong (list only the "
+                             "tuning part while writing rules: the held-out part stays unseen)")
+    args = parser.parse_args(argv)
+    corpus = read_corpus(Path(args.content))
+    gold = read_gold(Path(args.gold))
+    for key, f in report(corpus, gold).items():
+        print(f"{key:16} {f['papers']:3d} papers: primary right {100 * f['primary']:5.1f}%, "
+              f"with a wrong theme {100 * f['wrong']:5.1f}%, missing a gold theme "
+              f"{100 * f['missed']:5.1f}%")
+    if args.list:
+        for v in verdicts(corpus, gold, rules_only=True):
+            if (not v.primary_right or v.wrong) and args.list in ("all", v.gold.part):
+                print(f"[{v.gold.part}] {v.gold.paper}\n   got {', '.join(v.themes)}; gold "
+                      f"{', '.join(v.gold.themes)}; wrong {', '.join(v.wrong) or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

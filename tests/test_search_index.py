@@ -1,0 +1,167 @@
+"""The search index's records: what a paper is about, its facets and sort keys;
+and the client of Pagefind's service, which reads its answers in linear time."""
+import base64
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import facets, search_index
+from generator.build import read_corpus as read_content
+
+SEEDS = Path(__file__).resolve().parent / "seed" / "content"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_content(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def records(corpus):
+    return search_index.records(corpus)
+
+
+def test_one_record_per_paper_at_its_page(corpus, records):
+    assert len(records) == len(corpus.papers) == 414
+    by_title = sorted(corpus.papers, key=lambda p: (p.title.casefold(), p.id))
+    assert [r["url"] for r in records] == [f"papers/{p.id}/" for p in by_title]
+    assert len({r["url"] for r in records}) == 414
+
+
+def in_order(corpus, records):
+    """Each paper with its record."""
+    by_url = {r["url"]: r for r in records}
+    return [(p, by_url[f"papers/{p.id}/"]) for p in corpus.papers]
+
+
+def test_a_record_holds_what_the_paper_is_about_and_nothing_of_its_page(corpus, records):
+    titles = {t.title for t in corpus.taxonomy.themes}
+    for paper, record in in_order(corpus, records):
+        summary = corpus.summaries.get(paper.id)
+        assert record["meta"]["title"] == paper.title
+        assert set(record["meta"]) == {"title", "facts"}  # Pagefind indexes every value
+        assert " " not in record["meta"]["facts"]  # one word no reader types
+        assert record["content"].startswith(paper.abstract)
+        if summary is None:
+            assert record["content"] == paper.abstract
+        added = record["content"][len(paper.abstract):]  # what the summary adds, if any
+        assert "undated" not in added
+        assert not [t for t in titles if t in added and t not in (summary.body_html if summary else "")]
+    summarised = [(p, r) for p, r in in_order(corpus, records) if p.id in corpus.summaries]
+    assert len(summarised) == 15
+    for paper, record in summarised:
+        summary = corpus.summaries[paper.id]
+        assert summary.teaser.split()[0] in record["content"][len(paper.abstract):]
+        assert "<" not in record["content"][len(paper.abstract):]  # text, not its HTML
+
+
+def test_facets_and_sort_keys(corpus, records):
+    by_id = {p.id: p for p in corpus.papers}
+    grok = next(r for r in records if r["meta"]["title"].startswith("Grokfast"))
+    paper = by_id[grok["url"].split("/")[1]]
+    assert grok["filters"]["theme"] == list(paper.themes)
+    assert grok["filters"]["primary"] == [paper.themes[0]]
+    for record in records:
+        assert {"theme", "primary", "year"} <= set(record["filters"]) <= {
+            "theme", "primary", "year", "code", "summary", "cross"}
+        assert all(v == ["yes"] for k, v in record["filters"].items()
+                   if k in ("code", "summary", "cross"))  # no list of the papers without
+        assert set(record["sort"]) == {"date", "upvotes"}  # every key on every paper
+    assert sum("summary" in r["filters"] for r in records) == 15
+    assert sum("cross" in r["filters"] for r in records) == 46
+    assert sum(r["filters"]["year"] == ["undated"] for r in records) == 414 - 87
+    assert 80 < sum("code" in r["filters"] for r in records) < 110
+
+
+def test_code_means_a_repository(corpus):
+    paper = corpus.papers[0]
+    from dataclasses import replace
+    assert facets.code_url(replace(paper, links=("https://sites.google.com/view/x",))) is None
+    assert facets.code_url(replace(paper, links=("https://wilds.stanford.edu",
+                                                 "https://github.com/o/r"))) == "https://github.com/o/r"
+    assert facets.code_url(replace(paper, links=(), code="https://example.org/code")) == \
+        "https://example.org/code"
+
+
+def test_upvotes_sort_most_first_then_newest():
+    import datetime
+    from generator.model import Paper
+    def key(upvotes, date):
+        paper = Paper(id="x", key="x", title="X", abstract="", sources=(), upvotes=upvotes,
+                      date=date and datetime.date.fromisoformat(date))
+        return facets.sort_keys(paper)["upvotes"]
+    order = [key(120, "2023-01-01"), key(9, "2025-01-01"), key(0, None),
+             key(None, "2025-06-01"), key(None, "2024-06-01"), key(None, None)]
+    assert order == sorted(order, reverse=True)
+
+
+# -- the service client ----------------------------------------------------------------------
+
+class _Stream:
+    """Pagefind's output, handed out 64 KB at a time."""
+
+    def __init__(self, data: bytes):
+        self.data, self.at = data, 0
+
+    def read1(self, n: int) -> bytes:
+        chunk = self.data[self.at:self.at + n]
+        self.at += len(chunk)
+        return chunk
+
+
+def _client(data: bytes):
+    client = search_index._Service.__new__(search_index._Service)
+    client.buffer = b""
+    client.process = type("Process", (), {"stdout": _Stream(data)})()
+    return client
+
+
+def _message(size: int, message_id: int = 1) -> bytes:
+    payload = {"message_id": message_id, "payload": {"files": "x" * size}}
+    return base64.b64encode(json.dumps(payload).encode())
+
+
+def test_receive_reads_messages_split_and_joined_anywhere():
+    data = _message(10, 1) + b"," + _message(200_000, 2) + b"," + _message(5, 3) + b","
+    client = _client(data)
+    assert [client._receive()["message_id"] for _ in range(3)] == [1, 2, 3]
+
+
+def _seconds(size: int) -> float:
+    data = _message(size) + b","
+    best = float("inf")
+    for _ in range(3):
+        client = _client(data)
+        start = time.perf_counter()
+        client._receive()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_receive_takes_time_in_proportion_to_the_message():
+    # The index comes back as one message of megabytes: looking for its end in
+    # all that was read, once per 64 KB read, took time growing with its square.
+    small, large = _seconds(6_000_000), _seconds(24_000_000)
+    assert large < 8 * small, (small, large)
+
+
+# -- Pagefind's files in a fixed order -------------------------------------------------------
+
+def test_index_files_are_the_same_on_every_run(records):
+    # Pagefind orders filters, their values and sort orders by hash maps
+    # seeded at random: two runs over the same records differed.
+    first, second = search_index.search_bundle(records), search_index.search_bundle(records)
+    assert first == second
+    assert any(p.startswith("filter/") for p in first)
+
+
+def test_structures_read_and_write_back_byte_for_byte(records):
+    from generator import pagefind_bundle
+    bundle = search_index.search_bundle(records)
+    structures = [p for p in bundle if p.endswith((".pf_meta", ".pf_filter", ".pf_index"))]
+    assert len(structures) > 5
+    for path in structures:
+        raw = pagefind_bundle._unpack(bundle[path])
+        assert pagefind_bundle.encode(pagefind_bundle.decode(raw)) == raw, path

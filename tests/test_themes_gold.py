@@ -1,0 +1,82 @@
+"""The theme rules measured on the project's gold set (tests/gold/themes.yml).
+
+The figures are those of benchmarks/themes_gold.py, by the rules alone (no
+curator's decision), on the frozen seed survey. The floors guard against a
+rule change that makes placement worse; the issue's targets (90% of primaries
+strictly right, at most 5% of papers with a wrong theme, on the held-out part
+too) are checked separately and are not all met yet.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import read_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "gold" / "themes.yml"
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("themes_gold", ROOT / "benchmarks" / "themes_gold.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _benchmark()
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_corpus(ROOT / "tests" / "seed" / "content")
+
+
+@pytest.fixture(scope="module")
+def figures(corpus):
+    return bench.report(corpus, bench.read_gold(GOLD))
+
+
+def test_the_gold_set_is_sound(corpus):
+    gold = bench.read_gold(GOLD)
+    ids = {p.id for p in corpus.papers}
+    themes = {t.id for t in corpus.taxonomy.themes}
+    assert len(gold) >= 60 and len({g.paper for g in gold}) == len(gold)
+    assert sum(g.part == "held-out" for g in gold) >= 25
+    assert {g.part for g in gold} == {"tune", "held-out"}
+    for g in gold:
+        assert g.paper in ids, g.paper
+        assert g.themes and set(g.themes + g.also) <= themes, g.paper
+        assert not set(g.themes) & set(g.also), g.paper
+        assert len(g.reason) > 20, g.paper
+
+
+def test_a_stale_gold_paper_is_reported(corpus):
+    stale = [bench.Gold("no-such-paper", ("other",), (), "gone", "tune")]
+    with pytest.raises(SystemExit, match="gold papers not in the corpus: no-such-paper"):
+        bench.verdicts(corpus, stale, rules_only=True)
+
+
+def test_wrong_and_missed_themes_are_counted():
+    gold = bench.Gold("p", ("a", "b"), ("c",), "r", "tune")
+    assert bench.Verdict(gold, ("a", "c")).primary_right
+    assert bench.Verdict(gold, ("a", "c")).wrong == () and bench.Verdict(gold, ("a", "c")).missed == ("b",)
+    assert bench.Verdict(gold, ("c", "d")).wrong == ("d",) and not bench.Verdict(gold, ("c",)).primary_right
+
+
+def test_placement_does_not_get_worse(figures):
+    # Floors a little below today's figures (see the report of benchmarks/themes_gold.py).
+    assert figures["rules/all"]["primary"] >= 0.86
+    assert figures["rules/all"]["wrong"] <= 0.05
+    assert figures["rules/held-out"]["primary"] >= 0.85
+    assert figures["rules/held-out"]["wrong"] <= 0.07
+
+
+@pytest.mark.xfail(strict=True, reason="the issue's targets are not met on the held-out part yet: "
+                                       "86.7% primaries right and 6.7% with a wrong theme")
+def test_the_issues_targets_are_met(figures):
+    for part in ("rules/all", "rules/held-out"):
+        assert figures[part]["primary"] >= 0.90, part
+        assert figures[part]["wrong"] <= 0.05, part
