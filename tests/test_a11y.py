@@ -13,7 +13,7 @@ PAGES = {
     "listing": "listings/000_efa8ebba231a56d6/",
     "search with results": "search/?q=generalization",
 }
-RESULTS = ".pagefind-ui__result"
+RESULTS = "#find-results .find-title a"  # the search page's results (assets/find.js)
 RUN_AXE = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
   .filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => ({id: v.id, impact: v.impact,

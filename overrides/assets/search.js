@@ -7,11 +7,6 @@ window.addEventListener("DOMContentLoaded", function () {
     showImages: false,
     resetStyles: false,
   });
-  // Pagefind labels its field with a title only; screen readers want a label.
-  var field = document.querySelector("#search input[type=text], #search input:not([type])");
-  if (field) {
-    field.setAttribute("aria-label", "Search the papers");
-  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
