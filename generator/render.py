@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
 
@@ -114,16 +114,6 @@ def bibtex_block(text: str) -> Safe:
                 'data-copy="bibtex" aria-live="polite" hidden>Copy BibTeX</button></div>')
 
 
-def with_summary_facts(paper: Paper, summary: Summary | None) -> Paper:
-    """The paper with the facts its curated summary gives where the paper's
-    own metadata lacks them."""
-    if summary is None:
-        return paper
-    return replace(paper, arxiv=paper.arxiv or summary.arxiv,
-                   author_names=paper.author_names or summary.authors,
-                   venue=paper.venue or summary.venue, code=paper.code or summary.code)
-
-
 def summary_text(summary: Summary | None) -> str:
     """A summary as plain text, for finding related papers."""
     if summary is None:
@@ -181,9 +171,6 @@ class Site:
         summary = self.corpus.summaries.get(paper.id)
         return summary.teaser if summary and summary.teaser else teaser(paper.abstract)
 
-    def facts(self, paper: Paper) -> Paper:
-        return with_summary_facts(paper, self.corpus.summaries.get(paper.id))
-
     @cached_property
     def related(self) -> dict[str, tuple[Paper, ...]]:
         """Each paper's most similar papers by their text, most similar first."""
@@ -195,7 +182,7 @@ class Site:
 
     @cached_property
     def bib_keys(self) -> dict[str, str]:
-        return cite.keys(self.facts(p) for p in self.corpus.papers)
+        return cite.keys(self.corpus.papers)
 
     def around(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
         """The papers before and after this one in its primary theme's list."""
@@ -269,7 +256,8 @@ class Renderer:
             s2_search=lambda t: search_url(S2_SEARCH, t),
             scholar_search=lambda t: search_url(SCHOLAR_SEARCH, t),
             bibtex=lambda p: bibtex_block(self.entry(p)), chart=chart, cite=cite,
-            feed_path=feed_path, bib_path=bib_path, one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
+            feed_path=feed_path, bib_path=bib_path,
+            one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
     def moved_page(self, old: str, targets: tuple[str, ...]) -> dict[str, str]:
         """The page of a renamed or split theme, at its old address: it sends a
@@ -307,8 +295,8 @@ class Renderer:
         return files | self.feeds()
 
     def entry(self, paper: Paper) -> str:
-        paper = self.site.facts(paper)
-        return cite.entry(paper, self.site.bib_keys[paper.id], self.site.absolute(paper_path(paper)))
+        page = self.site.absolute(paper_path(paper))
+        return cite.entry(paper, self.site.bib_keys[paper.id], page)
 
     def bib(self, papers) -> str:
         return "\n".join(self.entry(p) for p in papers)
@@ -323,7 +311,8 @@ class Renderer:
             feeds.Feed(site.corpus.title, site.absolute(feed_path()), site.absolute("index.md"),
                        site.corpus.title), [i for i in items.values() if i])}
         for theme in site.corpus.taxonomy.themes:
-            feed = feeds.Feed(f"{theme.title} · {site.corpus.title}", site.absolute(feed_path(theme)),
+            feed = feeds.Feed(f"{theme.title} · {site.corpus.title}",
+                              site.absolute(feed_path(theme)),
                               site.absolute(theme_path(theme)), site.corpus.title)
             result[feed_path(theme)] = feeds.atom(
                 feed, [items[p.id] for p in site.members[theme.id] if items[p.id]])
@@ -333,7 +322,7 @@ class Renderer:
         date = feeds.paper_date(paper, self.site.listings)
         if date is None:
             return None
-        return feeds.Item(self.site.facts(paper), date, self.site.absolute(paper_path(paper)),
+        return feeds.Item(paper, date, self.site.absolute(paper_path(paper)),
                           self.site.teaser(paper))
 
 
