@@ -3,8 +3,13 @@
 paper page's facts and direct links when the metadata knows them."""
 import datetime
 import html
+import os
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -166,3 +171,60 @@ def test_paper_pages_carry_citation_tags(built_site, seed_data):
         assert authors == paper["author_names"]
         dates = tags.all("meta", name="citation_publication_date")
         assert len(dates) == bool(paper["date"])
+
+
+# -- a built site whose metadata knows the paper ----------------------------------------
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = """- title: "Grokking Beyond Overfitting"
+  arxiv: "2401.00001"
+  doi: 10.1000/xyz
+  authors: [Ada Lovelace, Charles Babbage]
+  date: 2024-01-02
+  venue: ICLR 2024
+  code: https://github.com/x/y
+  project: https://x.github.io/
+  source: arxiv
+  url: https://arxiv.org/abs/2401.00001
+"""
+
+
+@pytest.fixture(scope="module")
+def known_site(tmp_path_factory):
+    project = tmp_path_factory.mktemp("known")
+    shutil.copytree(SMALL, project / "content")
+    (project / "content" / "metadata.yml").write_text(RECORD, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "seed" / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    (project / "generated").mkdir()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return project / "site"
+
+
+def test_built_paper_page_links_the_paper_and_carries_its_citation(known_site):
+    source = page(known_site, "papers/grokking-beyond-overfitting")
+    links = [a["href"] for a in Tags(source).all("a")]
+    for url in ("https://arxiv.org/abs/2401.00001", "https://arxiv.org/pdf/2401.00001",
+                "https://doi.org/10.1000/xyz", "https://github.com/x/y", "https://x.github.io/"):
+        assert url in links, url
+    assert links.index("https://arxiv.org/abs/2401.00001") < next(
+        i for i, h in enumerate(links) if h.startswith("https://arxiv.org/search/"))
+    tags = Tags(source)
+    meta = {m["name"]: m["content"] for m in tags.all("meta")
+            if m.get("name", "").startswith("citation_")}
+    assert meta["citation_title"] == "Grokking Beyond Overfitting"
+    assert meta["citation_arxiv_id"] == "2401.00001"
+    assert meta["citation_pdf_url"] == "https://arxiv.org/pdf/2401.00001"
+    assert meta["citation_publication_date"] == "2024/01/02"
+    assert [m["content"] for m in tags.all("meta", name="citation_author")] == [
+        "Ada Lovelace", "Charles Babbage"]
+    [entry] = parse(html.unescape(re.search(r'<pre class="bibtex"><code>(.*?)</code>', source,
+                                            re.S).group(1)))
+    fields = {f.key: f.value for f in entry.fields}
+    assert entry.key == "lovelace2024grokking"
+    assert fields["author"] == "Ada Lovelace and Charles Babbage"
+    assert (fields["eprint"], fields["year"]) == ("2401.00001", "2024")
