@@ -14,7 +14,7 @@ from . import parse, themes
 from .errors import WARNING, ContentError, Problem
 from .files import MB, read_limited
 from .model import Listing, Taxonomy, TextFile
-from .schema import INT, LIST, TEXT, Field, Schema, describe, suggestion, validate
+from .schema import INT, LIST, TEXT, Field, Schema, at_most, describe, suggestion, validate
 from .yamlfile import LineDict, read_yaml
 
 LISTING_SUFFIXES = (".txt",)
@@ -153,8 +153,13 @@ def _nested_summaries(path: Path, folder: Path) -> list[Problem]:
 
 
 SURVEY_SCHEMA: Schema = {
-    "title": Field(TEXT, required=True, about="the survey's name, shown on every page"),
-    "description": Field(TEXT, required=True, about="a sentence or two the home page shows"),
+    "title": Field(TEXT, required=True, check=at_most(200, "the title"),
+                   about="the survey's name, shown on every page"),
+    "description": Field(TEXT, required=True, check=at_most(2_000, "the description"),
+                         about="a sentence or two the home page shows"),
+    # Read by `survey enrich` (enrich.contact_address): the address it gives the services.
+    "contact": Field(TEXT, check=lambda v: None if "@" in v else
+                     f"contact {v!r} is not an e-mail address"),
 }
 
 
@@ -165,6 +170,7 @@ def _year(value) -> str | None:
 LISTING_SCHEMA: Schema = {
     "file": Field(TEXT, required=True, about=r"the dump's file name in the listings folder"),
     "title": Field(TEXT, required=True, essential=False,  # else titled after the file
+                   check=at_most(300, "the title"),
                    about="what the listing is about, shown on its page"),
     "year": Field(INT, check=_year, about="overrides the year at the top for this listing"),
 }
@@ -270,9 +276,10 @@ def _distinct(listing: Listing, listings: list[Listing], folder: Path,
     same = next((l for l in listings if l.id.casefold() == listing.id.casefold()), None)
     if same is None:
         return True
-    problems.append(Problem(shown(folder / listing.file), None, f"differs from {same.file!r} "
-                            "only in letter case, and their pages would be one: rename it; "
-                            "file skipped"))
+    why = (f"differs from {same.file!r} only in letter case, and their pages would be one"
+           if same.id != listing.id else
+           f"would be published at listings/{listing.id}, where {same.file!r} is")
+    problems.append(Problem(shown(folder / listing.file), None, f"{why}: rename it; file skipped"))
     return False
 
 

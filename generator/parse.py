@@ -76,6 +76,8 @@ NAME_PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "della", "di", 
 TITLE_MAX = 300
 ABSTRACT_MIN = 200
 LINE_MAX = 20_000
+LINES_MAX = 100_000  # a listing of thousands of papers has tens of thousands of lines
+PROBLEMS_MAX = 100  # reported one by one, per listing
 CUT_OFF = "has a title but no abstract (cut off?); kept with an empty abstract"
 
 
@@ -184,6 +186,10 @@ def parse_listing(text: str, path: str, year: int | None) -> ParsedListing:
     left out)."""
     reader = _Reader(path, year)
     lines = lines_of(text)
+    if len(lines) > LINES_MAX:
+        return ParsedListing(problems=[Problem(path, None, (
+            f"{len(lines):,} lines, more than any listing page shows (limit {LINES_MAX:,}): "
+            "not read; is it a listing dump? (split a long one into several files)"))])
     for i, (n, line) in enumerate(lines):
         ahead = [text for _, text in lines[i + 1 : i + 3]] + [None, None]
         reader.read(n, line, ahead[0], ahead[1])
@@ -222,10 +228,22 @@ class _Reader:
             self.overlong(n, line)
             return
         header = not self.drafts and self.current is None
-        if header:
-            line = self.unglued(line)
+        line = self.unglued(line) if header else line
         if self.expected(n, line):
             return
+        kind = self.kind(line, next_line, header)
+        if kind == "chrome":
+            return
+        if kind in CARD_KINDS or kind == "number":
+            self.card_line(n, line, kind)
+        elif kind == "text":
+            self.text(n, line, next_line, after_next)
+        else:
+            self.metadata(n, line, kind)
+
+    def kind(self, line: str, next_line: str | None, header: bool) -> str:
+        """What the line is where it stands (see _kind); a "·" still waiting
+        for its date is reported when something else comes."""
         current = self.current
         after_abstract = (current is not None and current.abstract is not None
                           and current.organization is None and current.authors is None)
@@ -237,15 +255,7 @@ class _Reader:
         if self.expect_date_after is not None and kind not in ("date", "bad date"):
             self.problem(self.expect_date_after, "'·' is not followed by a date")
             self.expect_date_after = None
-        if kind == "chrome":
-            return
-        if kind in CARD_KINDS or kind == "number":
-            self.card_line(n, line, kind)
-            return
-        if kind == "text":
-            self.text(n, line, next_line, after_next)
-            return
-        self.metadata(n, line, kind)
+        return kind
 
     def unglued(self, line: str) -> str:
         """Layout (c): the first title follows the button's label, glued.
@@ -288,7 +298,7 @@ class _Reader:
     def text(self, n: int, line: str, next_line: str | None, after_next: str | None) -> None:
         current = self.current
         if (current is not None and current.card and current.abstract is None
-                and len(line) < ABSTRACT_MIN):
+                and len(line) < ABSTRACT_MIN and not line.endswith(("…", "..."))):
             current = None  # a card without an abstract: a short line is the next title
             self.current = None
         draft = _read_text(n, line, next_line, current, self.drafts, self.problem,
@@ -400,6 +410,7 @@ class _Reader:
             self.problem(None, "no entries found: the file holds only page chrome and "
                                "metadata; is it a listing dump?")
         self.refuse_if_misread()
+        self.result.problems = _at_most(self.result.problems, self.path)
         return self.result
 
     def refuse_if_misread(self) -> None:
@@ -419,6 +430,18 @@ class _Reader:
 
 def _date_like(line: str) -> bool:
     return len(line) <= DATE_LIKE_MAX and bool(DATE_LIKE_RE.match(line))
+
+
+def _at_most(problems: list[Problem], path: str) -> list[Problem]:
+    """The first PROBLEMS_MAX problems and a count of the rest: a file with
+    thousands is not a listing a person can fix line by line."""
+    if len(problems) <= PROBLEMS_MAX:
+        return problems
+    rest = problems[PROBLEMS_MAX:]
+    errors = sum(p.is_error for p in rest)
+    return problems[:PROBLEMS_MAX] + [Problem(
+        path, None, f"... and {len(rest):,} more problems in this file, not shown",
+        Level.ERROR if errors else WARNING)]
 
 
 def _wants_value(kind: str, line: str, n: int) -> tuple[str, int] | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .errors import Problem
-from .yamlfile import LineDict
+from .yamlfile import LineDict, LineList
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Kind:
 
     name: str
     test: Callable[[object], bool]
+    text_like: bool = False  # a number or yes/no here was meant as text: quote it
 
 
 def _is_int(value: object) -> bool:
@@ -35,14 +36,23 @@ def _is_texts(value: object) -> bool:
                              and all(isinstance(v, str) and v.strip() for v in value))
 
 
-TEXT = Kind("text", lambda v: isinstance(v, str) and bool(v.strip()))
+TEXT = Kind("text", lambda v: isinstance(v, str) and bool(v.strip()), True)
 INT = Kind("a whole number", _is_int)
 BOOL = Kind("true or false", lambda v: isinstance(v, bool))
-TEXTS = Kind("a list of text items", _is_texts)
+TEXTS = Kind("a list of text items", _is_texts, True)
 TEXT_OR_TEXTS = Kind("text or a list of text items",
-                     lambda v: (isinstance(v, str) and bool(v.strip())) or _is_texts(v))
+                     lambda v: (isinstance(v, str) and bool(v.strip())) or _is_texts(v), True)
 MAPPING = Kind("a mapping (indented 'key: value' lines)", lambda v: isinstance(v, dict))
 LIST = Kind("a list ('- ' items)", lambda v: isinstance(v, list))
+
+
+def at_most(limit: int, what: str) -> Callable[[str], str | None]:
+    """A check that text is no longer than ``limit`` characters: a title of
+    a megabyte would be on every page."""
+    def check(value: str) -> str | None:
+        return (None if len(value) <= limit else
+                f"{what} is {len(value):,} characters long; keep it under {limit:,}")
+    return check
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,8 @@ def validate(data: Mapping, schema: Schema, path: str, what: str = "",
     valid.line, valid.key_lines = start or 0, dict(key_lines)
     for key, value in data.items():
         at = key_lines.get(key, start)
+        if value is None and key in schema and not schema[key].required:
+            continue  # "key:" with nothing after it: as if it were not there
         message = _field_problem(key, value, schema, prefix)
         if message:
             problems.append(Problem(path, at, message))
@@ -119,8 +131,21 @@ def _field_problem(key, value, schema: Schema, prefix: str) -> str | None:
         return f"{prefix}unknown key {key!r}{suggestion(key, schema)} (the keys are: {known})"
     field = schema[key]
     if not field.kind.test(value):
-        return f"{prefix}{key!r} must be {field.kind.name}, not {describe(value)}"
+        wrong = _what_is_wrong(value, field.kind.text_like)
+        return f"{prefix}{key!r} must be {field.kind.name}, not {wrong}"
     return field.check(value) if field.check else None  # a whole message
+
+
+def _what_is_wrong(value, wants_text: bool) -> str:
+    """The value's kind, and for a list the first item of the wrong kind; a
+    number or yes/no that YAML read for text gets the hint to quote it."""
+    if isinstance(value, list):
+        bad = next(((i, v) for i, v in enumerate(value, 1)
+                    if not (isinstance(v, (str, list)) and v)), None)
+        if bad is not None:
+            return f"a list whose item {bad[0]} is {_what_is_wrong(bad[1], wants_text)}"
+    quote = "; put it in quotes" if wants_text and isinstance(value, (bool, int, float)) else ""
+    return describe(value) + quote
 
 
 def _items(value: list, schema: Schema, path: str, what: str,
@@ -128,9 +153,10 @@ def _items(value: list, schema: Schema, path: str, what: str,
     """The items of a list of mappings that pass; an item missing a required
     field is left out (reported once), one with a bad optional field keeps
     the rest."""
-    kept, problems = [], []
-    for item in value:
-        at = getattr(item, "line", None) or line
+    kept, problems, kept_lines = LineList(), [], []
+    lines = getattr(value, "item_lines", ())
+    for i, item in enumerate(value):
+        at = getattr(item, "line", None) or (lines[i] if i < len(lines) else line)
         if not isinstance(item, dict):
             problems.append(Problem(path, at, f"each {what} must be a mapping "
                                               f"('key: value' lines), not {describe(item)}"))
@@ -139,6 +165,8 @@ def _items(value: list, schema: Schema, path: str, what: str,
         problems += found
         if all(k in valid for k, f in schema.items() if f.required and f.essential):
             kept.append(valid)
+            kept_lines.append(at)
+    kept.line, kept.item_lines = getattr(value, "line", line or 0), tuple(kept_lines)
     return kept, problems
 
 

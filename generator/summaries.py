@@ -185,6 +185,9 @@ def check_body(body: str, path: str, first_line: int) -> tuple[list[Problem], st
         bad(0, "the summary still holds the template's placeholder text: write your own")
     if len(body) > BODY_MAX:
         bad(0, f"the summary is {len(body):,} characters long; keep it under {BODY_MAX:,}")
+        # Not parsed: Markdown parsing of some hostile text grows faster than
+        # its length, and a summary this long is refused whatever it holds.
+        return problems, "", ""
     for n, line in enumerate(body.splitlines()):
         if has_attribute_list(re.sub(r"`[^`]*`", "", line)):  # code shows braces as they are
             bad(n, "attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown")

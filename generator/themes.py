@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from .errors import Problem
 from .model import Concept, Override, Paper, Rule, Taxonomy, Theme
+from .schema import BOOL, INT, LIST, MAPPING, TEXT, Field, Kind, Schema, at_most, validate
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
@@ -303,6 +304,69 @@ def _match_lines(matches: Iterable[Match]) -> list[str]:
     return lines
 
 
+def _id_problem(value: str) -> str | None:
+    if not ID_RE.match(value):
+        return f"theme id {value!r} must be lowercase words joined by hyphens"
+    if value in RESERVED_IDS:
+        return (f"theme id {value!r} is the address of the site's page of all themes: "
+                "choose another")
+    return None
+
+
+def _flat(phrases) -> list:
+    items = [phrases] if isinstance(phrases, str) else phrases or []
+    return [p for item in items for p in ([item] if isinstance(item, str) else item)]
+
+
+def _phrases_problem(phrases) -> str | None:
+    empty = next((p for p in _flat(phrases) if not words(p.rstrip("* ")).strip()), None)
+    if empty is None:
+        return None
+    return f"phrase {empty!r} has no words to find (it would match every paper or none): " \
+           "write the words it should find"
+
+
+def _at_least_1(value: int) -> str | None:
+    return None if value >= 1 else f"{value} must be a whole number of at least 1"
+
+
+def _is_phrase(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+# A phrase, or a list whose items are phrases or lists of synonyms.
+PHRASES = Kind("a phrase or a list of phrases", text_like=True, test=
+               (lambda v: _is_phrase(v) or (isinstance(v, list) and all(
+                   _is_phrase(i) or (isinstance(i, list) and i and all(map(_is_phrase, i)))
+                   for i in v))))
+RESERVED_IDS = {"index", "readme"}  # themes/index.md is the site's page of all themes
+# The keys of themes.yml and of each theme: anything else is a typo, reported
+# with the likely intended key (see schema.py). A key added to the reader is
+# added here.
+THEME_SCHEMA: Schema = {
+    "id": Field(TEXT, required=True, check=_id_problem,
+                about="lowercase words joined by hyphens: the theme page's address"),
+    "title": Field(TEXT, required=True, check=at_most(200, "the title"),
+                   about="the theme's name"),
+    "description": Field(TEXT, required=True, check=at_most(2_000, "the description"),
+                         about="a sentence or two for the theme's page"),
+    "facet": Field(TEXT, about="one of the facets listed at the top"),
+    "catch_all": Field(BOOL, about="true for the one theme of papers no rule claims"),
+    "concepts": Field(LIST, about="concept mappings (checked by _read_concept)"),
+    "not": Field(PHRASES, check=_phrases_problem),
+    **{key: Field(PHRASES, check=_phrases_problem, about=f"phrases looked for in the {where}")
+       for key, (where, _) in RULE_KEYS.items()},
+}
+TAXONOMY_SCHEMA: Schema = {
+    "facets": Field(LIST, about="facet names, best-ranking first"),
+    "themes": Field(LIST, required=True, items=THEME_SCHEMA, item_name="theme"),
+    "overrides": Field(MAPPING, about="paper id: [theme ids]"),
+    "moved": Field(MAPPING, about="old theme id: [theme ids]"),
+    "threshold": Field(INT, check=_at_least_1, about="the score a theme needs to take a paper"),
+    "max_themes": Field(INT, check=_at_least_1, about="the most themes a paper gets"),
+}
+
+
 def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     """The taxonomy from parsed ``themes.yml``; problems name their lines."""
     problems: list[Problem] = []
@@ -314,8 +378,13 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         bad(data, "expected a mapping with a 'themes' list")
         return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
+    # Counted as written: a catch-all theme left out for another problem is
+    # not also reported as missing.
+    declared = sum(isinstance(n, dict) and n.get("catch_all") is True for n in data["themes"])
+    data, found = validate(data, TAXONOMY_SCHEMA, path)
+    problems += found
     facets = _facets(data, bad)
-    themes = _themes(data, facets, bad)
+    themes = _themes(data, facets, bad, declared)
     ids = {t.id for t in themes}
     taxonomy = Taxonomy(
         themes=tuple(themes), overrides=tuple(_overrides(data, ids, path, problems)),
@@ -324,9 +393,9 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     return taxonomy, problems
 
 
-def _themes(data, facets: tuple[tuple[str, ...], ...], bad) -> list[Theme]:
+def _themes(data, facets: tuple[tuple[str, ...], ...], bad, declared: int) -> list[Theme]:
     themes: list[Theme] = []
-    for node in data["themes"]:
+    for node in data.get("themes", []):
         theme = _read_theme(node, facets, bad)
         if theme is None:
             continue
@@ -334,10 +403,10 @@ def _themes(data, facets: tuple[tuple[str, ...], ...], bad) -> list[Theme]:
             bad(node, f"theme id {theme.id!r} is used twice", "id")
             continue
         themes.append(theme)
-    if sum(t.catch_all for t in themes) != 1:
+    if declared != 1:
         bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
-        if not any(t.catch_all for t in themes):
-            themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
+    if not any(t.catch_all for t in themes):  # left out for a problem reported already
+        themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
     return themes
 
 
@@ -427,7 +496,8 @@ def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad) -> Theme | None:
                       f"{', '.join(sorted(THEME_KEYS))}", key)
     concepts = _list_concepts(node, tid, bad) + _mapped_concepts(node, tid, bad)
     catch = node.get("catch_all", False) is True
-    if not concepts and not catch:
+    rejected = set(getattr(node, "key_lines", {})) - set(node)  # reported: a misspelt key
+    if not concepts and not catch and not rejected:
         bad(node, f"theme {tid!r} has no rules: give it concepts, in_title, in_abstract or "
                   "anywhere phrases, or make it the catch-all")
     return Theme(tid, node["title"].strip(), " ".join(node["description"].split()),

@@ -28,18 +28,18 @@ class LineDict(dict):
     written: dict  # each plain value as the file writes it (a message quotes that)
 
 
+class LineList(list):
+    """A list read from YAML, with the line each item starts on."""
+
+    line: int = 0
+    item_lines: tuple = ()
+
+
 class SourceFloat(float):
     """A number as YAML read it, with the text it was written as: 2401.01230
     is read as 2401.0123, and a hint to quote it must show what was written."""
 
     source: str
-
-
-class LineList(list):
-    """A sequence read from YAML, with the line it starts on and each item's line."""
-
-    line: int = 0
-    item_lines: list
 
 
 class _Loader(yaml.SafeLoader):
@@ -68,7 +68,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_sequence(node, deep=True))
     result.line = node.start_mark.line + loader.first_line
-    result.item_lines = [item.start_mark.line + loader.first_line for item in node.value]
+    result.item_lines = tuple(item.start_mark.line + loader.first_line for item in node.value)
     return result
 
 
@@ -182,6 +182,8 @@ def _hint(reason: str, text: str, line: int | None) -> str:
         return "; indent with spaces: YAML does not allow tabs there"
     if "cannot start any token" in reason:
         return "; put the value in quotes"
+    if reason.startswith("could not determine a constructor"):
+        return "; content files use no YAML tags ('!!name' or '!name'): remove it"
     return ""
 
 

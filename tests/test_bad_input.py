@@ -555,3 +555,48 @@ def test_a_one_card_dump_of_an_unknown_layout_is_refused(tmp_path):
     refusal = [p for p in corpus.problems if "refused" in p.message]
     assert len(refusal) == 1 and refusal[0].is_error and refusal[0].line == 3
     assert "(lines 3, 5, 7)" in refusal[0].message
+
+
+@pytest.mark.parametrize("body", ["[" * 300_000, "*a" * 150_000, "[a](" * 75_000])
+def test_a_hostile_long_summary_is_refused_quickly(body):
+    # Markdown parsing of such text grows faster than its length (15 s for
+    # 300 KB of "["): a body over the limit is refused before it is parsed.
+    import time
+    from generator.summaries import check_body
+    start = time.perf_counter()
+    problems, html, teaser = check_body(body, "x.md", 5)
+    assert time.perf_counter() - start < 2.0
+    assert [str(p) for p in problems] == [
+        f"x.md:5: the summary is {len(body):,} characters long; keep it under 4,000"]
+    assert (html, teaser) == ("", "")
+
+
+def test_a_dump_of_a_million_lines_is_refused_quickly():
+    import time
+    start = time.perf_counter()
+    parsed = parse_listing("a\n" * 1_000_000, "listing.txt", 2025)
+    assert time.perf_counter() - start < 5.0  # read line by line, it took 22 s
+    assert parsed.entries == []
+    assert [str(p) for p in parsed.problems] == [
+        "listing.txt: 1,000,000 lines, more than any listing page shows (limit 100,000): not "
+        "read; is it a listing dump? (split a long one into several files)"]
+
+
+def test_thousands_of_problems_in_one_file_are_counted_not_listed():
+    parsed = parse_listing("Title\n\nAbstract.\n\n" + "42\n" * 5_000, "listing.txt", 2025)
+    shown = [str(p) for p in parsed.problems]
+    assert len(shown) == 101
+    assert shown[0] == "listing.txt:5: a number alone ('42') cannot be placed; ignored"
+    assert shown[-1] == "listing.txt: ... and 4,900 more problems in this file, not shown"
+    assert [e.title for e in parsed.entries] == ["Title"]
+
+
+def test_a_renamed_listing_page_does_not_take_another_listings_page(tmp_path):
+    from generator.build import read_corpus as read_content
+    content = small_project(tmp_path)
+    (content / "listings" / "index-listing.txt").write_text("One Paper\n\nIts abstract.\n")
+    (content / "listings" / "index.txt").write_text("Another Paper\n\nIts abstract.\n")
+    corpus = read_content(content)
+    assert sorted(l.id for l in corpus.listings) == ["a", "b", "index-listing"]
+    assert any(p.message == "would be published at listings/index-listing, where "
+               "'index-listing.txt' is: rename it; file skipped" for p in corpus.problems)

@@ -45,13 +45,26 @@ CASES = {
     # survey.yml
     "survey title misspelt": ("survey.yml", sub("title:", "titel:"), [
         "content/survey.yml:1: unknown key 'titel'; did you mean 'title'? (the keys are: title, "
-        "description)"]),
+        "description, contact)"]),
+    "survey contact": ("survey.yml", lambda t: t + "contact: someone@example.org\n", []),
+    "survey contact not an address": ("survey.yml", lambda t: t + "contact: me\n", [
+        "content/survey.yml:3: contact 'me' is not an e-mail address"]),
     "survey title missing": ("survey.yml", lambda t: t.splitlines()[1] + "\n", [
         "content/survey.yml:1: missing 'title' (the survey's name, shown on every page)"]),
     "survey description missing": ("survey.yml", lambda t: t.splitlines()[0] + "\n", [
         "content/survey.yml:1: missing 'description' (a sentence or two the home page shows)"]),
     "survey title a number": ("survey.yml", sub("title: A small survey", "title: 42"), [
-        "content/survey.yml:1: 'title' must be text, not a number"]),
+        "content/survey.yml:1: 'title' must be text, not a number; put it in quotes"]),
+    # YAML reads an unquoted no as false: the message says so, and the fix.
+    "phrase read as false": ("themes.yml", sub("[grokking, memoriz*]", "[grokking, no]"), [
+        "content/themes.yml:7: theme 'memorization': 'in_title' must be a phrase or a list of "
+        "phrases, not a list whose item 2 is true/false; put it in quotes"]),
+    "threshold yes": ("themes.yml", sub("threshold: 3", "threshold: yes"), [
+        "content/themes.yml:1: 'threshold' must be a whole number, not true/false"]),
+    "a YAML tag": ("survey.yml", sub("title: A small survey", "title: !!python/object:os.system x"), [
+        "content/survey.yml:1: not valid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system'; content files use no YAML tags ('!!name' "
+        "or '!name'): remove it"]),
     "survey key twice": ("survey.yml", lambda t: t + "title: Again\n", [
         "content/survey.yml:3: key 'title' is given twice (also at line 1); only this one is "
         "used: remove one"]),
@@ -85,11 +98,11 @@ CASES = {
     # themes.yml
     "rule key misspelt": ("themes.yml", sub("    in_title: [grokking", "    in_titel: [grokking"), [
         "content/themes.yml:7: theme 'memorization': unknown key 'in_titel'; did you mean "
-        "'in_title'? (the keys are: id, title, description, catch_all, in_title, in_abstract, "
-        "anywhere)"]),
+        "'in_title'? (the keys are: id, title, description, facet, catch_all, concepts, not, "
+        "in_title, in_abstract, anywhere)"]),
     "max_themes misspelt": ("themes.yml", sub("max_themes:", "max_theme:"), [
         "content/themes.yml:2: unknown key 'max_theme'; did you mean 'max_themes'? (the keys "
-        "are: themes, overrides, threshold, max_themes)"]),
+        "are: facets, themes, overrides, moved, threshold, max_themes)"]),
     "threshold text": ("themes.yml", sub("threshold: 3", "threshold: three"), [
         "content/themes.yml:1: 'threshold' must be a whole number, not text"]),
     "threshold zero": ("themes.yml", sub("threshold: 3", "threshold: 0"), [
@@ -116,7 +129,7 @@ CASES = {
         "content/themes.yml:19: override for 'sparse-model-soups' names unknown theme "
         "'domain-shift'; known themes: memorization, other"]),
     "theme not a mapping": ("themes.yml", sub("  - id: other\n", "  - other\n  - id: other\n"), [
-        "content/themes.yml:3: each theme must be a mapping ('key: value' lines), not text"]),
+        "content/themes.yml:14: each theme must be a mapping ('key: value' lines), not text"]),
 }
 
 
@@ -171,6 +184,11 @@ MORE = {
     "empty survey.yml": ("survey.yml", lambda t: "", [
         "content/survey.yml: missing 'title' (the survey's name, shown on every page)",
         "content/survey.yml: missing 'description' (a sentence or two the home page shows)"]),
+    "a megabyte title": ("survey.yml", sub("title: A small survey", "title: " + "x" * 900_000), [
+        "content/survey.yml:1: the title is 900,000 characters long; keep it under 200"]),
+    "a long theme description": ("themes.yml", sub(
+        "description: Papers no theme's rules claim.", "description: " + "word " * 500), [
+        "content/themes.yml:16: the description is 2,499 characters long; keep it under 2,000"]),
     "listing described twice": ("listings.yml", lambda t: t + "  - file: a.txt\n    title: Again\n", [
         "content/listings.yml:7: listing 'a.txt' is described twice (also at line 3)"]),
     "listing year in an item": ("listings.yml", sub("    title: Listing A\n",
