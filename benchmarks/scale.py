@@ -110,12 +110,14 @@ def main() -> None:
         first, faceted = search_downloads(site)
         themes = theme_page_sizes(site)
         print(f"papers: {args.papers}; build: {seconds:.1f} s; site: {size(site) / 1e6:.1f} MB in "
-              f"{sum(1 for _ in site.rglob('*'))} files; one paper page: {page.stat().st_size / 1e3:.1f} KB; "
+              f"{sum(1 for _ in site.rglob('*'))} files; "
+              f"one paper page: {page.stat().st_size / 1e3:.1f} KB; "
               f"search index: {size(site / 'pagefind') / 1e6:.1f} MB on disk")
         print(f"search downloads: first search {first / 1e3:.0f} KB, then a faceted search "
               f"{faceted / 1e3:.0f} KB: {(first + faceted) / 1e3:.0f} KB together (budget 400 KB)")
-        print(f"theme pages: {len(themes)}, HTML {themes[0] / 1e3:.0f} KB to {themes[-1] / 1e3:.0f} KB "
-              f"(median {themes[len(themes) // 2] / 1e3:.0f} KB; budget 300 KB)")
+        print(f"theme pages: {len(themes)}, HTML {themes[0] / 1e3:.0f} KB to "
+              f"{themes[-1] / 1e3:.0f} KB (median {themes[len(themes) // 2] / 1e3:.0f} KB; "
+              "budget 300 KB)")
 
 
 if __name__ == "__main__":

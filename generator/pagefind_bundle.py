@@ -29,8 +29,8 @@ class BundleError(Exception):
 
 def canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
     """The bundle with its files in a fixed order and named by their content."""
-    result = {p: b for p, b in bundle.items()
-              if not re.match(r"(fragment|filter)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$", p)}
+    rewritten = r"(fragment|filter)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$"
+    result = {p: b for p, b in bundle.items() if not re.match(rewritten, p)}
     fragments = _renamed(bundle, "fragment", ".pf_fragment", _fragment, result)
     filters = _renamed(bundle, "filter", ".pf_filter", _filter, result)
     entry = json.loads(bundle[ENTRY])

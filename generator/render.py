@@ -20,8 +20,17 @@ import jinja2
 from . import chart, cite, facets, feeds, similar
 from .model import Corpus, Listing, Paper, Summary, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
-from .text import (Safe, attr_text, finalize, teaser, html_text, one_line, safe_url, search_url,
-                   yaml_string)
+from .text import (
+    Safe,
+    attr_text,
+    finalize,
+    html_text,
+    one_line,
+    safe_url,
+    search_url,
+    teaser,
+    yaml_string,
+)
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="

@@ -16,9 +16,20 @@ from dataclasses import dataclass
 from .errors import Problem
 from .merge import find_paper
 from .model import Override, Paper, Rule, Taxonomy, Theme
+from .schema import LIST, TEXT, TEXT_OR_TEXTS, Field, Schema, validate
 from .similar import neighbours
-from .themes import (catch_all, concept_match, decision, margin, paper_texts, phrase_needle,
-                     scores, theme_list, without)
+from .themes import (
+    catch_all,
+    concept_match,
+    decision,
+    margin,
+    paper_texts,
+    phrase_needle,
+    scores,
+    theme_list,
+    without,
+)
+from .yamlfile import LineDict
 
 NEIGHBOURS = 5  # how many TF-IDF neighbours vote on a paper's primary theme
 # What each reason adds to a paper's place in the queue (highest first).
@@ -41,20 +52,29 @@ class Flag:
 
 # -- reviewed.yml --------------------------------------------------------------------------
 
+DECISION_SCHEMA: Schema = {
+    "paper": Field(TEXT, required=True, about="the paper's id or its exact title"),
+    "themes": Field(TEXT_OR_TEXTS, required=True, about="its theme ids, the primary one first"),
+    "note": Field(TEXT, required=True, about="why, in a sentence"),
+}
+REVIEWED_SCHEMA: Schema = {
+    "reviewed": Field(LIST, required=True, items=DECISION_SCHEMA, item_name="decision",
+                      about="the decisions: paper, themes, note"),
+}
+
+
 def read_reviewed(data, path: str, papers: list[Paper],
                   taxonomy: Taxonomy) -> tuple[tuple[Override, ...], list[Problem]]:
     """The decisions in parsed ``reviewed.yml`` (None when there is none)."""
     if data is None:
         return (), []
-    items = data.get("reviewed") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return (), [Problem(path, getattr(data, "line", None),
-                            "expected a mapping with a 'reviewed' list of decisions "
-                            "(paper, themes, note)")]
-    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        return (), [Problem(path, getattr(data, "line", None), "expected a mapping with a "
+                            "'reviewed' list of decisions (paper, themes, note)")]
+    valid, problems = validate(data, REVIEWED_SCHEMA, path)
     decisions: dict[str, Override] = {}
     ids = {t.id for t in taxonomy.themes}
-    for item in items:
+    for item in valid.get("reviewed", []):
         found = _decision(item, path, papers, ids, problems)
         if found and found.paper in decisions:
             problems.append(Problem(path, found.line, f"paper {found.paper!r} is decided twice "
@@ -64,36 +84,24 @@ def read_reviewed(data, path: str, papers: list[Paper],
     return tuple(decisions.values()), problems
 
 
-def _decision(item, path: str, papers: list[Paper], ids: set[str],
+def _decision(item: LineDict, path: str, papers: list[Paper], ids: set[str],
               problems: list[Problem]) -> Override | None:
-    line = getattr(item, "line", None)
-    if not isinstance(item, dict):
-        problems.append(Problem(path, line, "each decision is a mapping: paper, themes, note"))
-        return None
-    before = len(problems)
-    for key in item:
-        if key not in ("paper", "themes", "note"):
-            problems.append(Problem(path, item.key_lines.get(key, line),
-                                    f"unknown key {key!r}; a decision has paper, themes, note"))
+    """A decision from fields that passed DECISION_SCHEMA."""
     paper = _decided_paper(item, path, papers, problems)
-    themes, message = theme_list(item.get("themes"), ids)
+    themes, message = theme_list(item["themes"], ids)
     if message:
-        problems.append(Problem(path, item.key_lines.get("themes", line), f"'themes' {message}"))
-    note = item.get("note")
-    if not isinstance(note, str) or not note.strip():
-        problems.append(Problem(path, item.key_lines.get("note", line),
-                                "a decision needs a 'note' saying why (one sentence)"))
-    if len(problems) > before or paper is None:
+        problems.append(Problem(path, item.key_lines.get("themes", item.line),
+                                f"decision {item['paper']!r}: 'themes' {message}"))
         return None
-    return Override(paper.id, themes, line or 0, " ".join(note.split()), path)
+    if paper is None or "note" not in item:
+        return None
+    return Override(paper.id, themes, item.line, " ".join(str(item["note"]).split()), path)
 
 
-def _decided_paper(item, path: str, papers: list[Paper], problems: list[Problem]) -> Paper | None:
-    wanted = item.get("paper")
+def _decided_paper(item: LineDict, path: str, papers: list[Paper],
+                   problems: list[Problem]) -> Paper | None:
+    wanted = str(item["paper"])
     line = item.key_lines.get("paper", item.line)
-    if not isinstance(wanted, str) or not wanted.strip():
-        problems.append(Problem(path, line, "'paper' must be the paper's id or its exact title"))
-        return None
     found, close = find_paper(papers, wanted)
     if found is None:
         hint = ("; did you mean: " + "; ".join(repr(t) for t in close)) if close else ""
@@ -108,7 +116,7 @@ def review_queue(papers: list[Paper], taxonomy: Taxonomy) -> list[Flag]:
     """The papers most likely misfiled, likeliest first; decided papers are left out."""
     near = neighbours([f"{p.title}. {p.abstract}" for p in papers], NEIGHBOURS)
     flags = []
-    for paper, others in zip(papers, near):
+    for paper, others in zip(papers, near, strict=False):
         if decision(paper.id, taxonomy):
             continue
         found = reasons(paper, [papers[i] for i in others], taxonomy)
@@ -182,7 +190,7 @@ def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> Hygiene:
         seen = [{k: without(t[k], theme.not_phrases) for k in ("title", "abstract")}
                 for t in texts]
         for concept in theme.concepts:
-            hits = tuple(p.id for p, t, w in zip(papers, seen, texts)
+            hits = tuple(p.id for p, t, w in zip(papers, seen, texts, strict=False)
                          if concept_match(theme, concept, t, w))
             concepts.append(Use(theme, concept.name, concept.line, hits))
             if hits:
@@ -196,7 +204,8 @@ def hygiene(papers: list[Paper], taxonomy: Taxonomy) -> Hygiene:
 def phrase_papers(rule: Rule, papers: list[Paper], seen: list[dict[str, str]]) -> tuple[str, ...]:
     needle = phrase_needle(rule.phrase)
     places = ("title", "abstract") if rule.where == "anywhere" else (rule.where,)
-    return tuple(p.id for p, t in zip(papers, seen) if any(needle in t[w] for w in places))
+    return tuple(p.id for p, t in zip(papers, seen, strict=True)
+                 if any(needle in t[w] for w in places))
 
 
 def hygiene_lines(found: Hygiene, path: str) -> list[str]:

@@ -9,14 +9,18 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 
 1. A theme is a candidate when its score reaches the threshold.
 2. The primary theme is the best candidate by, in turn: evidence in the
-   title (a title that names a theme's topic decides); the facet of the
-   theme (facets are listed in themes.yml in the order they rank, e.g. the
-   kind of generalization before the method before the application), for
-   title evidence only; the score; the number of distinct concepts; where
-   the first title evidence stands in the title (earlier first); and last,
-   the order of the themes in the file.
+   title (a title that names a theme's topic decides); for title evidence,
+   the facet of the theme (facets are listed in themes.yml in the order they
+   rank, e.g. the kind of generalization before methods and applications);
+   the score; the number of distinct concepts; title evidence after the
+   title's first "for" (the purpose, as in "quantization for domain
+   generalization", before the means); title evidence standing earlier in
+   the title; the longer phrase (the more specific: "covariate shift
+   adaptation" over "covariate shift"); and last, the order of the themes in
+   the file.
 3. Another candidate joins as a secondary theme only with evidence in the
-   title or at least two distinct concepts: one passing phrase is not enough.
+   title or two distinct concepts found by phrases that could decide alone:
+   one passing phrase, or weak abstract words, are not enough.
 4. Papers no theme claims go to the catch-all. Overrides in themes.yml, and
    reviewed decisions (reviewed.yml) above them, replace the rules' verdict.
 """
@@ -25,30 +29,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 
 from .errors import Problem
-from .model import Concept, Override, Paper, Rule, Taxonomy, Theme
-from .schema import BOOL, INT, LIST, MAPPING, TEXT, Field, Kind, Schema, at_most, validate
+from .model import Concept, Override, Paper, Rule, Taxonomy, Theme, Where
+from .schema import (
+    BOOL,
+    INT,
+    LIST,
+    MAPPING,
+    TEXT,
+    TEXT_OR_TEXTS,
+    Field,
+    Kind,
+    Schema,
+    at_most,
+    describe,
+    validate,
+)
 
 # The rule lists of a theme in themes.yml: where each looks and the points a
 # phrase found there earns. A phrase in a title says what the paper is about;
 # one in an abstract may be a passing mention. "anywhere" phrases are
 # unambiguous enough to decide a theme on their own, wherever they stand.
-RULE_KEYS = {"in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
+RULE_KEYS: dict[str, tuple[Where, int]] = {
+    "in_title": ("title", 3), "in_abstract": ("abstract", 1), "anywhere": ("anywhere", 3)}
 # The same lists inside a concept mapping.
 CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "anywhere"}
-THEME_KEYS = {"id", "title", "description", "facet", "catch_all", "concepts", "not", *RULE_KEYS}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOWHERE = 10**6  # the position of evidence not in the title
 STRONG = 3  # the points of a phrase that could decide a theme alone
-
-
-@dataclass(frozen=True)
-class _Line:
-    """A place in themes.yml for a message, where the node itself has none."""
-
-    line: int
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,14 @@ class Score:
         return any(m.in_title and m.position > self.purpose_at for m in self.matches)
 
     @property
+    def first(self) -> int:
+        """Where the first title evidence stands in the title."""
+        return min((m.position for m in self.matches if m.in_title), default=NOWHERE)
+
+    @property
     def longest(self) -> int:
         """The length of the longest phrase found in the title: the most specific."""
         return max((len(m.rule.phrase) for m in self.matches if m.in_title), default=0)
-
-    @property
-    def first(self) -> int:
-        return min((m.position for m in self.matches if m.in_title), default=NOWHERE)
 
 
 _WORD = re.compile(r"\w+")
@@ -111,7 +122,7 @@ def words(text: str) -> str:
     return " " + " ".join(_WORD.findall(text.casefold())) + " "
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrase_needle(phrase: str) -> str:
     """What a phrase is searched for as; a trailing ``*`` lets the last word
     go on ("generaliz*" finds "generalize" and "generalization")."""
@@ -120,7 +131,7 @@ def phrase_needle(phrase: str) -> str:
     return needle[:-1] if prefix else needle
 
 
-@lru_cache(maxsize=None)
+@cache
 def first_word(phrase: str) -> str | None:
     """A whole word every match of the phrase contains (None when its only
     word may go on): a paper without it cannot match, and is not searched."""
@@ -129,7 +140,7 @@ def first_word(phrase: str) -> str | None:
     return parts[0] if parts and (needle.endswith(" ") or len(parts) > 1) else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _blank_pattern(phrase: str) -> re.Pattern:
     needle = phrase_needle(phrase)
     tail = r"\w* " if not needle.endswith(" ") else ""
@@ -176,7 +187,7 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
 
 
 def theme_score(theme: Theme, whole: dict) -> Score:
-    texts = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts: dict = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
     texts["words"] = whole.get("words")
     found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
     purpose_at = whole["title"].find(" for ")
@@ -233,7 +244,7 @@ def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
     decided, not the points."""
     best = ranked(scored, taxonomy)
     terms = [rank_key(s, taxonomy)[:2] for s in best]
-    rival = next((s for s, t in zip(best[1:], terms[1:]) if t == terms[0]), None)
+    rival = next((s for s, t in zip(best[1:], terms[1:], strict=False) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
 
 
@@ -313,12 +324,13 @@ def _id_problem(value: str) -> str | None:
     return None
 
 
-def _flat(phrases) -> list:
-    items = [phrases] if isinstance(phrases, str) else phrases or []
-    return [p for item in items for p in ([item] if isinstance(item, str) else item)]
+def _flat(items) -> list:
+    """Phrases of a list whose items may be lists of synonyms."""
+    return [p for item in items or [] for p in ([item] if isinstance(item, str) else item)]
 
 
 def _phrases_problem(phrases) -> str | None:
+    phrases = [phrases] if isinstance(phrases, str) else phrases
     empty = next((p for p in _flat(phrases) if not words(p.rstrip("* ")).strip()), None)
     if empty is None:
         return None
@@ -330,19 +342,27 @@ def _at_least_1(value: int) -> str | None:
     return None if value >= 1 else f"{value} must be a whole number of at least 1"
 
 
-def _is_phrase(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+def _is_phrase_items(value: object) -> bool:
+    """A list whose items are phrases or lists of synonyms (one concept each)."""
+    def phrases(v):
+        return isinstance(v, list) and bool(v) and all(isinstance(p, str) and p.strip() for p in v)
+    return value is None or (isinstance(value, list) and all(
+        (isinstance(v, str) and v.strip()) or phrases(v) for v in value))
 
 
-# A phrase, or a list whose items are phrases or lists of synonyms.
-PHRASES = Kind("a phrase or a list of phrases", text_like=True, test=
-               (lambda v: _is_phrase(v) or (isinstance(v, list) and all(
-                   _is_phrase(i) or (isinstance(i, list) and i and all(map(_is_phrase, i)))
-                   for i in v))))
+PHRASE_ITEMS = Kind("a list of phrases (an item may be a list of synonyms)", _is_phrase_items,
+                    text_like=True)
 RESERVED_IDS = {"index", "readme"}  # themes/index.md is the site's page of all themes
-# The keys of themes.yml and of each theme: anything else is a typo, reported
-# with the likely intended key (see schema.py). A key added to the reader is
-# added here.
+# A concept written out: one idea, its phrases by where they count, and the
+# phrases that cancel it.
+CONCEPT_SCHEMA: Schema = {
+    "name": Field(TEXT, about="how explain names the concept"),
+    **{key: Field(TEXT_OR_TEXTS, check=_phrases_problem, about=f"phrases that count in the {key}")
+       for key in CONCEPT_KEYS},
+    "unless": Field(TEXT_OR_TEXTS, about="phrases that cancel the concept"),
+}
+# The keys of themes.yml and of each of its themes: anything else is a typo,
+# reported with the likely intended key (see schema.py).
 THEME_SCHEMA: Schema = {
     "id": Field(TEXT, required=True, check=_id_problem,
                 about="lowercase words joined by hyphens: the theme page's address"),
@@ -350,20 +370,21 @@ THEME_SCHEMA: Schema = {
                    about="the theme's name"),
     "description": Field(TEXT, required=True, check=at_most(2_000, "the description"),
                          about="a sentence or two for the theme's page"),
-    "facet": Field(TEXT, about="one of the facets listed at the top"),
     "catch_all": Field(BOOL, about="true for the one theme of papers no rule claims"),
-    "concepts": Field(LIST, about="concept mappings (checked by _read_concept)"),
-    "not": Field(PHRASES, check=_phrases_problem),
-    **{key: Field(PHRASES, check=_phrases_problem, about=f"phrases looked for in the {where}")
+    "facet": Field(TEXT, about="one of the facets listed in 'facets'"),
+    "concepts": Field(LIST, about="concepts written out: name, title, abstract, anywhere, unless"),
+    "not": Field(TEXT_OR_TEXTS, check=_phrases_problem,
+                 about="phrases taken out of the text before the theme's rules are sought"),
+    **{key: Field(PHRASE_ITEMS, check=_phrases_problem, about=f"phrases looked for in the {where}")
        for key, (where, _) in RULE_KEYS.items()},
 }
 TAXONOMY_SCHEMA: Schema = {
-    "facets": Field(LIST, about="facet names, best-ranking first"),
     "themes": Field(LIST, required=True, items=THEME_SCHEMA, item_name="theme"),
     "overrides": Field(MAPPING, about="paper id: [theme ids]"),
-    "moved": Field(MAPPING, about="old theme id: [theme ids]"),
     "threshold": Field(INT, check=_at_least_1, about="the score a theme needs to take a paper"),
     "max_themes": Field(INT, check=_at_least_1, about="the most themes a paper gets"),
+    "facets": Field(LIST, about="facet names, best-ranking first"),
+    "moved": Field(MAPPING, about="old theme id: [the theme ids that replace it]"),
 }
 
 
@@ -378,34 +399,34 @@ def read_taxonomy(data, path: str) -> tuple[Taxonomy, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         bad(data, "expected a mapping with a 'themes' list")
         return Taxonomy(themes=(Theme("other", "Other", "", catch_all=True),)), problems
-    # Counted as written: a catch-all theme left out for another problem is
-    # not also reported as missing.
-    declared = sum(isinstance(n, dict) and n.get("catch_all") is True for n in data["themes"])
-    data, found = validate(data, TAXONOMY_SCHEMA, path)
-    problems += found
+    written = data  # as written: the catch-all count is taken on it
+    data, problems[:] = validate(data, TAXONOMY_SCHEMA, path)
     facets = _facets(data, bad)
-    themes = _themes(data, facets, bad, declared)
+    themes = _themes(data, written, facets, bad, path)
     ids = {t.id for t in themes}
     taxonomy = Taxonomy(
         themes=tuple(themes), overrides=tuple(_overrides(data, ids, path, problems)),
-        threshold=_int(data, "threshold", 3, bad), max_themes=_int(data, "max_themes", 3, bad),
+        threshold=data.get("threshold", 3), max_themes=data.get("max_themes", 3),
         facets=facets, moved=_moved(data, ids, bad))
     return taxonomy, problems
 
 
-def _themes(data, facets: tuple[tuple[str, ...], ...], bad, declared: int) -> list[Theme]:
+def _themes(data, written, facets: tuple[tuple[str, ...], ...], bad, path: str) -> list[Theme]:
     themes: list[Theme] = []
     for node in data.get("themes", []):
-        theme = _read_theme(node, facets, bad)
+        theme = _read_theme(node, facets, bad, path)
         if theme is None:
             continue
         if any(t.id == theme.id for t in themes):
             bad(node, f"theme id {theme.id!r} is used twice", "id")
             continue
         themes.append(theme)
-    if declared != 1:
+    # Counted on what was written, so that a catch-all theme left out for
+    # another problem is not also reported as missing.
+    declared = [n for n in written["themes"] if isinstance(n, dict) and n.get("catch_all") is True]
+    if len(declared) != 1:
         bad(data, "exactly one theme must be the catch-all (catch_all: true)", "themes")
-    if not any(t.catch_all for t in themes):  # left out for a problem reported already
+    if not any(t.catch_all for t in themes):
         themes.append(Theme("other", "Other", "Papers no theme's rules claim.", catch_all=True))
     return themes
 
@@ -414,8 +435,8 @@ def _facets(data, bad) -> tuple[tuple[str, ...], ...]:
     """The facets in the order their title evidence ranks; a list inside the
     list holds facets of equal rank."""
     value = data.get("facets") or []
-    ranks = [[f] if isinstance(f, str) else f for f in value] if isinstance(value, list) else None
-    if ranks is None or not all(isinstance(r, list) and r and all(
+    ranks = [[f] if isinstance(f, str) else f for f in value]
+    if not all(isinstance(r, list) and r and all(
             isinstance(f, str) and ID_RE.match(f) for f in r) for r in ranks):
         bad(data, "'facets' must list facet names (lowercase words), best-ranking first; "
                   "a list inside it holds facets of equal rank", "facets")
@@ -425,10 +446,6 @@ def _facets(data, bad) -> tuple[tuple[str, ...], ...]:
 
 def _overrides(data, ids: set[str], path: str, problems: list[Problem]) -> list[Override]:
     raw = data.get("overrides") or {}
-    if not isinstance(raw, dict):
-        problems.append(Problem(path, data.key_lines.get("overrides"),
-                                "'overrides' must map paper ids to lists of theme ids"))
-        return []
     overrides = []
     for paper_id, value in raw.items():
         line = getattr(raw, "key_lines", {}).get(paper_id) or 0
@@ -455,13 +472,10 @@ def theme_list(value, ids: set[str]) -> tuple[tuple[str, ...], str]:
 def _moved(data, ids: set[str], bad) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Old theme ids and the themes that took their papers: their pages stay."""
     raw = data.get("moved") or {}
-    if not isinstance(raw, dict):
-        bad(data, "'moved' must map old theme ids to the theme ids that replace them", "moved")
-        return ()
     moved = []
     for old, value in raw.items():
         targets, message = theme_list(value, ids)
-        if not isinstance(old, str) or not ID_RE.match(old) or old in ids:
+        if not isinstance(old, str) or not ID_RE.match(old) or old in ids or old in RESERVED_IDS:
             bad(raw, f"moved theme {old!r} must be an old theme id no theme uses now", old)
         elif message:
             bad(raw, f"moved theme {old!r} {message}", old)
@@ -470,39 +484,23 @@ def _moved(data, ids: set[str], bad) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(moved)
 
 
-def _int(data, key, default, bad) -> int:
-    value = data.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        bad(data, f"{key!r} must be a whole number of at least 1", key)
-        return default
-    return value
-
-
-def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad) -> Theme | None:
-    if not isinstance(node, dict):
-        bad(node, "each theme must be a mapping with id, title and description")
-        return None
-    missing = [k for k in ("id", "title", "description") if not isinstance(node.get(k), str)]
-    if missing:
-        bad(node, f"theme is missing {', '.join(missing)} (text expected)")
-        return None
+def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad, path: str) -> Theme | None:
+    """A theme from its fields that passed THEME_SCHEMA."""
     tid = node["id"]
-    if not ID_RE.match(tid):
-        bad(node, f"theme id {tid!r} must be lowercase words joined by hyphens", "id")
-        return None
-    for key in node:
-        if key not in THEME_KEYS:
-            bad(node, f"theme {tid!r}: unknown key {key!r}; keys are: "
-                      f"{', '.join(sorted(THEME_KEYS))}", key)
-    concepts = _list_concepts(node, tid, bad) + _mapped_concepts(node, tid, bad)
+    mapped, reported = _mapped_concepts(node, tid, bad, path)
+    concepts = _list_concepts(node) + mapped
     catch = node.get("catch_all", False) is True
-    rejected = set(getattr(node, "key_lines", {})) - set(node)  # reported: a misspelt key
-    if not concepts and not catch and not rejected:
+    rejected = set(node.key_lines) - set(node)  # reported already: a misspelt rule key
+    if not concepts and not catch and not rejected and not reported:
         bad(node, f"theme {tid!r} has no rules: give it concepts, in_title, in_abstract or "
                   "anywhere phrases, or make it the catch-all")
     return Theme(tid, node["title"].strip(), " ".join(node["description"].split()),
                  tuple(concepts), catch, _facet(node, facets, bad),
-                 _phrases(node.get("not"), node, "not", bad, tid))
+                 tuple(_strings(node.get("not"))))
+
+
+def _strings(value) -> list[str]:
+    return [p.strip() for p in ([value] if isinstance(value, str) else value or [])]
 
 
 def _facet(node, facets: tuple[tuple[str, ...], ...], bad) -> str:
@@ -512,70 +510,52 @@ def _facet(node, facets: tuple[tuple[str, ...], ...], bad) -> str:
         bad(node, f"theme {node['id']!r}: facet {facet!r} is not among 'facets' "
                   f"({', '.join(known) or 'none listed'})", "facet")
         return ""
-    return facet if isinstance(facet, str) else ""
+    return facet
 
 
-def _phrases(value, node, key, bad, tid) -> tuple[str, ...]:
-    """A phrase or a list of phrases, or () with a problem."""
-    listed = [value] if isinstance(value, str) else value or []
-    if not isinstance(listed, list) or not all(isinstance(p, str) and p.strip() for p in listed):
-        bad(node, f"theme {tid!r}: {key!r} must be a list of phrases", key)
-        return ()
-    return tuple(p.strip() for p in listed)
-
-
-def _list_concepts(node, tid: str, bad) -> list[Concept]:
+def _list_concepts(node) -> list[Concept]:
     """Concepts from the in_title, in_abstract and anywhere lists: each item
     is one concept, a phrase or a list of synonyms."""
     concepts = []
     for key, (where, weight) in RULE_KEYS.items():
         items = node.get(key) or []
-        if not isinstance(items, list):
-            bad(node, f"theme {tid!r}: {key!r} must be a list of phrases", key)
-            continue
-        lines = getattr(items, "item_lines", [0] * len(items))
-        for item, line in zip(items, lines):
-            phrases = _phrases(item, node, key, bad, tid)
-            if phrases:
-                rules = tuple(Rule(p, where, weight, line) for p in phrases)
-                concepts.append(Concept(phrases[0], rules, (), line))
+        lines = getattr(items, "item_lines", [node.key_lines.get(key, 0)] * len(items))
+        for item, line in zip(items, lines, strict=False):
+            phrases = _strings(item)
+            rules = tuple(Rule(p, where, weight, line) for p in phrases)
+            concepts.append(Concept(phrases[0], rules, (), line))
     return concepts
 
 
-def _mapped_concepts(node, tid: str, bad) -> list[Concept]:
-    """Concepts written out: ``{name, title, abstract, anywhere, unless}``."""
+def _mapped_concepts(node, tid: str, bad, path: str) -> tuple[list[Concept], bool]:
+    """Concepts written out: ``{name, title, abstract, anywhere, unless}``;
+    and whether a problem was reported for one of them."""
     items = node.get("concepts") or []
-    if not isinstance(items, list):
-        bad(node, f"theme {tid!r}: 'concepts' must be a list", "concepts")
-        return []
-    concepts = []
-    lines = getattr(items, "item_lines", [0] * len(items))
-    for item, line in zip(items, lines):
-        concept = _read_concept(item, line, tid, bad)
-        if concept:
-            concepts.append(concept)
-    return concepts
+    lines = getattr(items, "item_lines", [node.key_lines.get("concepts", node.line)] * len(items))
+    concepts, reported = [], False
+    for item, line in zip(items, lines, strict=False):
+        if not isinstance(item, dict):
+            bad(_At(line), f"theme {tid!r}: each concept is a mapping ('key: value' lines) with "
+                           f"title, abstract or anywhere phrases, not {describe(item)}")
+            reported = True
+            continue
+        valid, found = validate(item, CONCEPT_SCHEMA, path, f"theme {tid!r}: concept", line)
+        for problem in found:
+            bad(_At(problem.line or line), problem.message)
+        rules = [Rule(p, *RULE_KEYS[CONCEPT_KEYS[key]], valid.key_lines.get(key, line))
+                 for key in CONCEPT_KEYS for p in _strings(valid.get(key))]
+        if not rules and not found:
+            bad(_At(line), f"theme {tid!r}: a concept needs title, abstract or anywhere phrases")
+        if not rules:
+            reported = True
+            continue
+        name = valid.get("name") or rules[0].phrase
+        concepts.append(Concept(name, tuple(rules), tuple(_strings(valid.get("unless"))), line))
+    return concepts, reported
 
 
-def _read_concept(item, line: int, tid: str, bad) -> Concept | None:
-    unknown = [k for k in item if k not in {*CONCEPT_KEYS, "name", "unless"}] \
-        if isinstance(item, dict) else []
-    if unknown:
-        bad(item, f"theme {tid!r}: unknown concept key {unknown[0]!r}; keys are: "
-                  "name, title, abstract, anywhere, unless", unknown[0])
-        return None
-    if not isinstance(item, dict) or not any(k in item for k in CONCEPT_KEYS):
-        bad(_Line(line), f"theme {tid!r}: each concept is a mapping with title, abstract or "
-                         "anywhere phrases (and optionally name and unless)")
-        return None
-    rules = []
-    for key, list_key in CONCEPT_KEYS.items():
-        where, weight = RULE_KEYS[list_key]
-        line = item.key_lines.get(key, item.line)
-        rules += [Rule(p, where, weight, line)
-                  for p in _phrases(item.get(key), item, key, bad, tid)]
-    if not rules:
-        return None
-    name = item.get("name") if isinstance(item.get("name"), str) else rules[0].phrase
-    return Concept(name, tuple(rules), _phrases(item.get("unless"), item, "unless", bad, tid),
-                   item.line)
+@dataclass(frozen=True)
+class _At:
+    """Where a message points, for a node that does not know its own line."""
+
+    line: int

@@ -57,8 +57,9 @@ CASES = {
         "content/survey.yml:1: 'title' must be text, not a number; put it in quotes"]),
     # YAML reads an unquoted no as false: the message says so, and the fix.
     "phrase read as false": ("themes.yml", sub("[grokking, memoriz*]", "[grokking, no]"), [
-        "content/themes.yml:7: theme 'memorization': 'in_title' must be a phrase or a list of "
-        "phrases, not a list whose item 2 is true/false; put it in quotes"]),
+        "content/themes.yml:7: theme 'memorization': 'in_title' must be a list of phrases (an "
+        "item may be a list of synonyms), not a list whose item 2 is true/false; put it in "
+        "quotes"]),
     "threshold yes": ("themes.yml", sub("threshold: 3", "threshold: yes"), [
         "content/themes.yml:1: 'threshold' must be a whole number, not true/false"]),
     "a YAML tag": ("survey.yml", sub("title: A small survey", "title: !!python/object:os.system x"), [
@@ -98,11 +99,11 @@ CASES = {
     # themes.yml
     "rule key misspelt": ("themes.yml", sub("    in_title: [grokking", "    in_titel: [grokking"), [
         "content/themes.yml:7: theme 'memorization': unknown key 'in_titel'; did you mean "
-        "'in_title'? (the keys are: id, title, description, facet, catch_all, concepts, not, "
+        "'in_title'? (the keys are: id, title, description, catch_all, facet, concepts, not, "
         "in_title, in_abstract, anywhere)"]),
     "max_themes misspelt": ("themes.yml", sub("max_themes:", "max_theme:"), [
         "content/themes.yml:2: unknown key 'max_theme'; did you mean 'max_themes'? (the keys "
-        "are: facets, themes, overrides, moved, threshold, max_themes)"]),
+        "are: themes, overrides, threshold, max_themes, facets, moved)"]),
     "threshold text": ("themes.yml", sub("threshold: 3", "threshold: three"), [
         "content/themes.yml:1: 'threshold' must be a whole number, not text"]),
     "threshold zero": ("themes.yml", sub("threshold: 3", "threshold: 0"), [

@@ -6,7 +6,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from _browser import chromium, open_tab, serve
 
 
@@ -71,7 +70,7 @@ def test_each_listing_page_shows_its_entries_as_separate_items_in_order(tab, ser
             anchor: li.querySelector("a.source-line").id,
             paper: new URL(li.querySelector("a:not(.source-line)").href).pathname,
             also: li.textContent.includes("also in")}))""")
-        for item, (line, paper) in zip(shown, entries):
+        for item, (line, paper) in zip(shown, entries, strict=True):
             assert item["anchor"] == f"line-{line}"
             assert item["paper"] == "/" + paper["url"]
             assert item["also"] == (len({s["listing"] for s in paper["listings"]}) > 1)
@@ -186,7 +185,7 @@ def test_one_result_per_paper_with_an_excerpt_of_what_it_is_about(tab, server, d
     assert len(shown) == len(set(shown)) and all(u.startswith("papers/") for u in shown)
     papers = by_url(data)
     excerpts = tab.locator("#find-results .find-excerpt").all_inner_texts()
-    for url, excerpt in zip(shown, excerpts):
+    for url, excerpt in zip(shown, excerpts, strict=True):
         paper = papers[url]
         about = " ".join((paper["abstract"] + " " + " ".join(
             (paper["summary"] or {}).get("key_points", []))).split())
@@ -259,6 +258,24 @@ def test_theme_page_sort_and_filter_change_the_order_and_the_count(tab, server, 
     tab.go_back()
     settled(tab)
     assert tab.is_visible("#theme-static")
+
+
+def test_the_year_strip_and_the_search_link_open_the_theme_filtered(tab, server, data):
+    theme = largest_theme(data)
+    papers = {p["id"]: p for p in data["papers"]}
+    years = sorted({papers[i]["date"][:4] for i in theme["papers"] if papers[i]["date"]})
+    year = years[-1]
+    tab.goto(server + theme["url"])
+    settled(tab)
+    tab.click(f".year-strip a:has-text('{year}')")
+    settled(tab)
+    assert query_of(tab.url) == {"year": [year]}
+    in_year = [i for i in theme["papers"] if (papers[i]["date"] or "").startswith(year)]
+    assert int(tab.get_attribute("#theme-status", "data-count")) == len(in_year)
+    tab.click("text=search within this theme")
+    settled(tab)
+    assert query_of(tab.url) == {"theme": [theme["id"]]}
+    assert int(tab.get_attribute("#find-status", "data-count")) == len(theme["papers"])
 
 
 def test_theme_page_year_filter_and_most_upvoted_first(tab, server, data):

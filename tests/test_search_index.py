@@ -2,7 +2,6 @@
 and the client of Pagefind's service, which reads its answers in linear time."""
 import base64
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -87,6 +86,7 @@ def test_code_means_a_repository(corpus):
 
 def test_upvotes_sort_most_first_then_newest():
     import datetime
+
     from generator.model import Paper
     def key(upvotes, date):
         paper = Paper(id="x", key="x", title="X", abstract="", sources=(), upvotes=upvotes,

@@ -4,14 +4,15 @@ search page itself (so the page's own ranking of words side by side counts).
 Known-item queries: a reader who remembers a paper's distinctive words or its
 acronym finds it among the first 3 results. Topical queries: at least 90% of
 the first 20 results (all of them, when fewer) mention the topic in their
-title or abstract. The queries are chosen from the frozen seed corpus
-(tests/seed); each comes with the reason its target is the right answer.
+title or abstract. Title words: papers with the query in their title come
+before those with it only in their abstract. The queries are chosen from the
+frozen seed corpus (tests/seed); each known item comes with the reason its
+target is the right answer.
 """
 import json
 import re
 
 import pytest
-
 from _browser import chromium, open_tab, serve
 
 # (query, the target paper's title, why it is the paper the reader means)
@@ -112,7 +113,7 @@ def search(built_site):
 
 def test_the_known_items_are_distinct_papers_of_the_seed(data):
     titles = [p["title"] for p in data["papers"]]
-    for query, title, reason in KNOWN_ITEMS:
+    for _, title, reason in KNOWN_ITEMS:
         assert titles.count(title) == 1, title
         assert reason
 
@@ -127,8 +128,22 @@ def test_a_known_item_is_among_the_first_three(search, data, query, title, reaso
 def test_a_topic_finds_papers_about_it(search, data, query, pattern):
     papers = {p["url"]: p for p in data["papers"]}
     first = search(query)[:20]
-    about = [u for u in first if re.search(pattern, papers[u]["title"] + " " + papers[u]["abstract"],
-                                           re.IGNORECASE)]
+    about = [u for u in first
+             if re.search(pattern, f"{papers[u]['title']} {papers[u]['abstract']}", re.IGNORECASE)]
     assert len(first) >= 3, query  # the topic is in the corpus and found
     assert len(about) >= 0.9 * len(first), (query, [papers[u]["title"] for u in first
                                                     if u not in about])
+
+
+# (query, a title that holds it): the title counts above the abstract and summary
+TITLE_WORDS = [("grokking", r"grok"), ("sharpness", r"sharp"), ("distillation", r"distill"),
+               ("diffusion", r"diffusion"), ("federated", r"federated"), ("prompt", r"prompt")]
+
+
+@pytest.mark.parametrize("query,pattern", TITLE_WORDS, ids=[q for q, _ in TITLE_WORDS])
+def test_papers_with_the_word_in_their_title_come_first(search, data, query, pattern):
+    papers = {p["url"]: p for p in data["papers"]}
+    in_title = {u for u, p in papers.items() if re.search(pattern, p["title"], re.IGNORECASE)}
+    first = search(query)[:len(in_title)]
+    assert len(in_title) >= 4
+    assert len(set(first) & in_title) >= 0.8 * len(in_title), (query, len(in_title))

@@ -3,8 +3,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import read_corpus
-from generator.model import Paper
-from generator.model import Corpus
+from generator.model import Corpus, Paper
 from generator.render import render
 from generator.review import hygiene
 from generator.themes import assign, explain, read_taxonomy, scores
@@ -234,7 +233,8 @@ def test_the_purpose_after_for_breaks_a_tie_between_equal_facets(concepts):
 
 def test_a_secondary_theme_needs_title_evidence_or_two_strong_concepts(concepts):
     # vision has one weak abstract word next to a strong one: not enough to join.
-    one = themes_of(concepts, "Reinforcement learning agents", "We detect images with object detection.")
+    one = themes_of(concepts, "Reinforcement learning agents",
+                    "We detect images with object detection.")
     assert one == ("rl",)
     # compression found by two concepts that could decide alone: it joins.
     two = themes_of(concepts, "Reinforcement learning agents", "With quantization and pruning.")
@@ -250,7 +250,8 @@ def test_negative_context_takes_another_sense_out(concepts):
 
 def test_unless_cancels_a_concept_meant_in_another_sense(concepts):
     embodied = themes_of(concepts, "Reinforcement learning for robots")
-    llm = themes_of(concepts, "Reinforcement learning for reasoning", "Large language models reason.")
+    llm = themes_of(concepts, "Reinforcement learning for reasoning",
+                    "Large language models reason.")
     assert embodied == ("rl",) and llm == ("other",)
 
 
@@ -289,12 +290,10 @@ moved:
 """
     _, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
     assert [str(p) for p in problems] == [
-        "themes.yml:8: theme 'a': unknown concept key 'tilte'; keys are: name, title, abstract, "
-        "anywhere, unless",
-        "themes.yml:9: theme 'a': each concept is a mapping with title, abstract or anywhere "
-        "phrases (and optionally name and unless)",
-        "themes.yml:3: theme 'a' has no rules: give it concepts, in_title, in_abstract or "
-        "anywhere phrases, or make it the catch-all",
+        "themes.yml:8: theme 'a': concept: unknown key 'tilte'; did you mean 'title'? (the keys "
+        "are: name, title, abstract, anywhere, unless)",
+        "themes.yml:9: theme 'a': each concept is a mapping ('key: value' lines) with title, "
+        "abstract or anywhere phrases, not text",
         "themes.yml:6: theme 'a': facet 'method' is not among 'facets' (kind)",
         "themes.yml:15: moved theme 'a' must be an old theme id no theme uses now",
         "themes.yml:16: moved theme 'gone' names unknown theme 'missing'; known themes: a, other",

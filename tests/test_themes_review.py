@@ -1,9 +1,8 @@
 """Curating themes: reviewed decisions win over rules, the review queue, rule hygiene."""
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from runner import survey
 
 from generator.build import read_corpus
 from generator.model import Paper
@@ -42,9 +41,12 @@ PAPERS = [
     paper("grokking-beyond-overfitting", "Grokking Beyond Overfitting",
           "Grokking: generalization long after the training loss converges."),
     paper("grokking-in-the-wild", "Grokking in the Wild", "Grokking on real data, long after."),
-    paper("grokking-and-style", "Grokking and Style Mixing", "Style mixing makes grokking come sooner."),
-    paper("style-mixing", "Domain Generalization with Style Mixing", "Domain generalization by style."),
-    paper("protein-folding", "A Survey of Protein Folding", "We review protein structure prediction."),
+    paper("grokking-and-style", "Grokking and Style Mixing",
+          "Style mixing makes grokking come sooner."),
+    paper("style-mixing", "Domain Generalization with Style Mixing",
+          "Domain generalization by style."),
+    paper("protein-folding", "A Survey of Protein Folding",
+          "We review protein structure prediction."),
 ]
 
 
@@ -99,12 +101,16 @@ reviewed:
 """
     tax, problems = taxonomy_with(text)
     assert [str(p) for p in problems] == [
-        "reviewed.yml:3: 'themes' names unknown theme 'shfit'; known themes: grokking, other, shift",
-        "reviewed.yml:5: a decision needs a 'note' saying why (one sentence)",
-        "reviewed.yml:10: unknown key 'color'; a decision has paper, themes, note",
-        # the paper named by its title is the same paper: the second decision is kept out
+        "reviewed.yml:5: decision 'protein-folding': missing 'note' (why, in a sentence)",
+        "reviewed.yml:10: decision 'grokking-in-the-wild': unknown key 'color' (the keys are: "
+        "paper, themes, note)",
+        "reviewed.yml:3: decision 'style-mixing': 'themes' names unknown theme 'shfit'; known "
+        "themes: grokking, other, shift",
+        # the same paper again, by its title: the second decision is kept out
+        "reviewed.yml:11: paper 'grokking-in-the-wild' is decided twice (also at line 7); "
+        "keep one",
     ]
-    assert tax.reviewed == (tax.reviewed[0],) and tax.reviewed[0].paper == "grokking-in-the-wild"
+    assert [d.paper for d in tax.reviewed] == ["grokking-in-the-wild"]
     _, twice = taxonomy_with(text.replace("    color: red\n", ""))
     assert str(twice[-1]) == ("reviewed.yml:10: paper 'grokking-in-the-wild' is decided twice "
                               "(also at line 7); keep one")
@@ -121,7 +127,8 @@ def test_the_review_queue_puts_likely_misfiled_papers_first_and_leaves_decided_o
     assert [f.weight for f in queue] == sorted((f.weight for f in queue), reverse=True)
     decided, _ = taxonomy_with("reviewed:\n  - paper: protein-folding\n    themes: [other]\n"
                                "    note: Outside the survey.\n")
-    assert "protein-folding" not in {f.paper.id for f in review_queue(assign(PAPERS, decided), decided)}
+    queue = review_queue(assign(PAPERS, decided), decided)
+    assert "protein-folding" not in {f.paper.id for f in queue}
 
 
 def test_the_queue_flags_a_primary_its_neighbours_disagree_with():
@@ -149,12 +156,6 @@ def test_hygiene_finds_concepts_that_match_no_paper_or_one():
     assert [(u.name, u.line) for u in hygiene(PAPERS, dead_tax).dead_phrases] == [("much later", 7)]
 
 
-def survey(*args, cwd=None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
-
-
 def test_survey_review_lists_the_queue_and_a_decision_empties_it(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(SMALL, content)
@@ -174,7 +175,8 @@ def test_survey_review_lists_the_queue_and_a_decision_empties_it(tmp_path):
     assert after.stdout.startswith("0 papers to review")
     check = survey("check", "--content", "content", cwd=tmp_path)
     assert "review queue: 0 papers (`survey review` lists them)" in check.stdout
-    explained = survey("explain", "a-survey-of-protein-folding", "--content", "content", cwd=tmp_path)
+    explained = survey("explain", "a-survey-of-protein-folding", "--content", "content",
+                       cwd=tmp_path)
     assert ("  themes set by reviewed decision at line 2 of content/reviewed.yml: other"
             in explained.stdout.splitlines())
 

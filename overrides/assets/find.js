@@ -216,6 +216,8 @@
     return pagefind().then(function (pf) { return pf.filters(); }).then(function (totals) {
       self.totals = totals;
       buildFacets(facets, totals, self.names);
+      // On a narrow screen the filters start folded, below the box.
+      if (window.matchMedia("(max-width: 44em)").matches) facets.closest("details").open = false;
       self.counts(totals);
     });
   };
