@@ -1,7 +1,7 @@
 """Time and memory of the related-papers step at N synthetic papers.
 
 Makes N paper texts by recombining the seed survey's titles and abstracts (as
-benchmarks/scale.py does), then runs what the build runs for related papers,
+the former benchmarks/scale.py did), then runs what the build runs for related papers,
 ``similar.neighbours(texts, 5)``, and reports its wall time, the peak of the
 memory Python and NumPy allocate for it (tracemalloc), and the process's peak
 resident size. With ``--render`` it also times rendering the whole survey of
