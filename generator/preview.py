@@ -40,7 +40,7 @@ class Preview:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = project / "serve.log"
 
-    def __enter__(self) -> "Preview":
+    def __enter__(self) -> Preview:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SURVEY_SITE_URL=self.url)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{self.port}"],

@@ -1,10 +1,8 @@
 """The survey command's exact output and exit codes."""
-from runner import survey
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from runner import survey
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 

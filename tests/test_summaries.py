@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from generator.build import read_corpus
-from generator.content import shown
 from generator.model import TextFile
 from generator.summaries import read_summaries, read_summary
 
