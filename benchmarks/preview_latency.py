@@ -32,9 +32,11 @@ def main() -> None:
             seconds = []
             for n in range(args.edits):
                 token = f"edit-number-{n}-{time.time_ns()}"
-                summary.write_text(f"---\npaper: {PAPER}\ncontributors: [Benchmark]\n---\n{token}.\n")
-                seconds.append(server.wait_for(
-                    lambda: token in (server.get(f"papers/{PAPER}/") or ""), timeout=60))
+                summary.write_text(f"---\npaper: {PAPER}\ncontributors: [Benchmark]\n---\n"
+                                   f"{token}.\n")
+                seconds.append(server.wait_for(  # token bound now: the edit this waits for
+                    lambda token=token: token in (server.get(f"papers/{PAPER}/") or ""),
+                    timeout=60))
                 time.sleep(4)  # the next edit starts from a quiet server
     print(f"edits: {len(seconds)}; seconds to served page: "
           + ", ".join(f"{s:.2f}" for s in seconds)

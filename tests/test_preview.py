@@ -16,7 +16,8 @@ def summary(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
-    project = copy_project(ROOT, tmp_path_factory.mktemp("preview"), ROOT / "tests" / "seed" / "content")
+    project = copy_project(ROOT, tmp_path_factory.mktemp("preview"),
+                           ROOT / "tests" / "seed" / "content")
     for existing in (project / "content" / "summaries").glob("*.md"):
         existing.unlink()  # the test's edits are the only summaries
     with Preview(project) as server:
