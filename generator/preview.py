@@ -15,11 +15,14 @@ from pathlib import Path
 PROJECT_FILES = ("mkdocs.yml", "overrides", "content")
 
 
-def copy_project(root: Path, target: Path, content: Path | None = None) -> Path:
-    """A copy of the project's site sources (optionally with other content)."""
+def copy_project(root: Path, target: Path, content: Path | None = None,
+                 config: Path | None = None) -> Path:
+    """A copy of the project's site sources (optionally with other content
+    and configuration)."""
     target.mkdir(parents=True, exist_ok=True)
+    given = {"content": content, "mkdocs.yml": config}
     for name in PROJECT_FILES:
-        src = content if (name == "content" and content) else root / name
+        src = given.get(name) or root / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
     (target / "generated").mkdir(exist_ok=True)
     return target

@@ -86,7 +86,7 @@ SUMMARY = ("11 listings read, 19 entries, 18 papers, 0 cross-listed, 2 themes, "
 
 def project(folder: Path, content: Path) -> Path:
     """A project to build: the site's configuration and theme, and ``content``."""
-    shutil.copy(ROOT / "mkdocs.yml", folder)
+    shutil.copy(ROOT / "tests" / "seed" / "mkdocs.yml", folder)
     shutil.copytree(ROOT / "overrides", folder / "overrides")
     shutil.copytree(content, folder / "content", symlinks=True)
     (folder / "generated").mkdir()

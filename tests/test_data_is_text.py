@@ -86,7 +86,7 @@ def fold(text: str) -> str:
 
 
 def build(folder: Path, content: Path) -> Path:
-    shutil.copy(ROOT / "mkdocs.yml", folder)
+    shutil.copy(ROOT / "tests" / "seed" / "mkdocs.yml", folder)
     shutil.copytree(ROOT / "overrides", folder / "overrides")
     shutil.copytree(content, folder / "content")
     (folder / "generated").mkdir()

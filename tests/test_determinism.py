@@ -33,7 +33,7 @@ def copy_tree(src: Path, dst: Path, reverse: bool = False) -> None:
 
 
 def project(folder: Path, content: Path, reverse: bool = False) -> Path:
-    shutil.copy(ROOT / "mkdocs.yml", folder)
+    shutil.copy(ROOT / "tests" / "seed" / "mkdocs.yml", folder)
     copy_tree(ROOT / "overrides", folder / "overrides", reverse)
     copy_tree(content, folder / "content", reverse)
     (folder / "generated").mkdir()

@@ -16,8 +16,9 @@ def summary(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
-    project = copy_project(ROOT, tmp_path_factory.mktemp("preview"),
-                           ROOT / "tests" / "seed" / "content")
+    seed = ROOT / "tests" / "seed"
+    project = copy_project(ROOT, tmp_path_factory.mktemp("preview"), seed / "content",
+                           seed / "mkdocs.yml")
     for existing in (project / "content" / "summaries").glob("*.md"):
         existing.unlink()  # the test's edits are the only summaries
     with Preview(project) as server:
