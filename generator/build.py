@@ -76,21 +76,22 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False, cache: content.ListingCache | None = None
-             ) -> Generated:
+             keep_on_error: bool = False, cache: content.ListingCache | None = None,
+             site_url: str | None = None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
     error (a live preview keeps showing the last good site); a preview also
-    keeps its ``cache`` of parsed listings from one rebuild to the next."""
+    keeps its ``cache`` of parsed listings from one rebuild to the next.
+    ``site_url``, the published site's address, makes the feeds' absolute links."""
     clock = Stopwatch()
     corpus = read_corpus(Path(folder), clock, cache)
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):
-        files = render(corpus, repository)
+        files = render(corpus, repository, site_url)
     with clock.step("write"):
         report = sync(files, Path(docs))
     return Generated(corpus, report, clock.seconds)

@@ -77,7 +77,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              self.cache)
+                              self.cache, site_url=config.site_url)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -199,4 +199,4 @@ def generate_docs(config_file: Path) -> Generated:
     plugin.on_config(config)
     docs = Path(config.docs_dir)
     with write.locked(docs):
-        return generate(plugin.content, docs, plugin.repository)
+        return generate(plugin.content, docs, plugin.repository, site_url=config.site_url)

@@ -17,8 +17,8 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
-from . import chart, facets
-from .model import Corpus, Listing, Paper, Theme
+from . import chart, cite, facets, feeds, similar
+from .model import Corpus, Listing, Paper, Summary, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
 from .text import (
     Safe,
@@ -34,6 +34,9 @@ from .text import (
 
 ARXIV_SEARCH = "https://arxiv.org/search/?searchtype=title&query="
 HF_SEARCH = "https://huggingface.co/papers?q="
+S2_SEARCH = "https://www.semanticscholar.org/search?q="
+SCHOLAR_SEARCH = "https://scholar.google.com/scholar?q="
+RELATED = 5  # related papers on each paper page
 
 
 def paper_path(paper: Paper) -> str:
@@ -109,28 +112,23 @@ def summary_template(paper: Paper) -> str:
                                     placeholder=PLACEHOLDER, placeholder_name=PLACEHOLDER_NAME)
 
 
-def bibtex(paper: Paper, summary) -> Safe | None:
-    """A BibTeX entry, when a summary gives the arXiv id and the authors."""
-    if not (summary and summary.arxiv and summary.authors):
-        return None
-    surname = re.sub(r"\W", "", summary.authors[0].split()[-1]).lower() or "paper"
-    year = paper.date.year if paper.date else None
-    fields = [("title", "{" + _braced(paper.title) + "}"),
-              ("author", _braced(" and ".join(summary.authors))),
-              ("journal", f"arXiv preprint arXiv:{summary.arxiv}"), ("eprint", summary.arxiv),
-              ("archivePrefix", "arXiv")] + ([("year", str(year))] if year else [])
-    key = f"{surname}{year or ''}{re.sub(r'[^0-9]', '', summary.arxiv)[-5:]}"
-    text = f"@article{{{key},\n" + ",\n".join(
-        f"  {name} = {{{value}}}" for name, value in fields) + "\n}"
-    # One line of HTML, newlines as character references: a raw HTML block
-    # that Markdown passes through whole.
-    return Safe('<pre class="bibtex"><code>' + html.escape(text).replace("\n", "&#10;")
-                + "</code></pre>")
+def bibtex_block(text: str) -> Safe:
+    """A BibTeX entry as a code block with a copy button (overrides/assets/cite.js).
+
+    One line of HTML, newlines as character references: a raw HTML block
+    that Markdown passes through whole."""
+    return Safe('<div class="cite"><pre class="bibtex"><code>'
+                + html.escape(text.rstrip("\n")).replace("\n", "&#10;")
+                + '</code></pre><button type="button" class="md-button cite-copy" '
+                'data-copy="bibtex" aria-live="polite" hidden>Copy BibTeX</button></div>')
 
 
-def _braced(value: str) -> str:
-    # A brace in data would end a BibTeX field early, and BibTeX cannot escape it.
-    return one_line(value).replace("{", "(").replace("}", ")")
+def summary_text(summary: Summary | None) -> str:
+    """A summary as plain text, for finding related papers."""
+    if summary is None:
+        return ""
+    body = html.unescape(re.sub(r"<[^>]+>", " ", summary.body_html))
+    return " ".join((*summary.key_points, body))
 
 
 @dataclass
@@ -139,6 +137,7 @@ class Site:
 
     corpus: Corpus
     repository: Repository | None = None
+    site_url: str | None = None  # the published site's address, for feeds
 
     @cached_property
     def themes(self) -> dict[str, Theme]:
@@ -181,6 +180,41 @@ class Site:
         summary = self.corpus.summaries.get(paper.id)
         return summary.teaser if summary and summary.teaser else teaser(paper.abstract)
 
+    @cached_property
+    def related(self) -> dict[str, tuple[Paper, ...]]:
+        """Each paper's most similar papers by their text, most similar first."""
+        papers = self.corpus.papers
+        texts = [f"{p.title}\n{p.abstract}\n{summary_text(self.corpus.summaries.get(p.id))}"
+                 for p in papers]
+        found = similar.neighbours(texts, RELATED)
+        return {p.id: tuple(papers[i] for i in near) for p, near in zip(papers, found)}
+
+    @cached_property
+    def bib_keys(self) -> dict[str, str]:
+        return cite.keys(self.corpus.papers)
+
+    def around(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
+        """The papers before and after this one in its primary theme's list."""
+        members = self.members.get(paper.primary_theme or "", [])
+        at = self.positions.get((paper.primary_theme, paper.id))
+        if at is None:
+            return None, None
+        return (members[at - 1] if at > 0 else None,
+                members[at + 1] if at + 1 < len(members) else None)
+
+    @cached_property
+    def positions(self) -> dict[tuple[str, str], int]:
+        """Where each paper stands in each of its themes' lists."""
+        return {(tid, p.id): i for tid, members in self.members.items()
+                for i, p in enumerate(members)}
+
+    def absolute(self, path: str) -> str | None:
+        """A generated page's or file's absolute address, when the site's is known."""
+        if not self.site_url:
+            return None
+        url = page_url(path) if path.endswith(".md") else path
+        return self.site_url.rstrip("/") + "/" + url
+
     def paper_of(self, entry) -> Paper:
         return self.by_source[entry.source]
 
@@ -212,8 +246,9 @@ def _environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, corpus: Corpus, repository: Repository | None = None):
-        self.site = Site(corpus, repository)
+    def __init__(self, corpus: Corpus, repository: Repository | None = None,
+                 site_url: str | None = None):
+        self.site = Site(corpus, repository, site_url)
         self.env = _environment()
 
     def page(self, template: str, path: str, **context) -> str:
@@ -226,7 +261,11 @@ class Renderer:
             site=self.site, corpus=self.site.corpus, path=path, link=link,
             paper_path=paper_path, theme_path=theme_path, listing_path=listing_path,
             arxiv_search=lambda t: search_url(ARXIV_SEARCH, t),
-            hf_search=lambda t: search_url(HF_SEARCH, t), bibtex=bibtex,
+            hf_search=lambda t: search_url(HF_SEARCH, t),
+            s2_search=lambda t: search_url(S2_SEARCH, t),
+            scholar_search=lambda t: search_url(SCHOLAR_SEARCH, t),
+            bibtex=lambda p: bibtex_block(self.entry(p)), chart=chart, cite=cite,
+            feed_path=feed_path, bib_path=bib_path,
             one_line_html=lambda h: Safe(h.replace("\n", "&#10;")), **context)
 
     def moved_page(self, old: str, targets: tuple[str, ...]) -> dict[str, str]:
@@ -249,11 +288,12 @@ class Renderer:
             "about.md": self.page("about.md.j2", "about.md", counts=counts(corpus)),
             "search.md": self.page("search.md.j2", "search.md"),
             "summaries.md": self.page("summaries.md.j2", "summaries.md"),
-            "assets/papers-per-year.svg": chart.papers_per_year(corpus),
-            "data/papers.json": papers_json(corpus),
+            "data/papers.json": papers_json(corpus, self.site.related),
+            bib_path(): self.bib(corpus.papers),
         }
         for theme in corpus.taxonomy.themes:
             files.update(self.theme_files(theme))
+            files[bib_path(theme)] = self.bib(self.site.members[theme.id])
         for old, targets in corpus.taxonomy.moved:
             files.update(self.moved_page(old, targets))
         for listing in corpus.listings:
@@ -261,7 +301,38 @@ class Renderer:
                 "listing.md.j2", listing_path(listing), listing=listing)
         for paper in corpus.papers:
             files[paper_path(paper)] = self.page("paper.md.j2", paper_path(paper), paper=paper)
-        return files
+        return files | self.feeds()
+
+    def entry(self, paper: Paper) -> str:
+        page = self.site.absolute(paper_path(paper))
+        return cite.entry(paper, self.site.bib_keys[paper.id], page)
+
+    def bib(self, papers) -> str:
+        return "\n".join(self.entry(p) for p in papers)
+
+    def feeds(self) -> dict[str, str]:
+        """The survey's feed and each theme's; none without the site's address."""
+        site = self.site
+        if not site.site_url:
+            return {}
+        items = {p.id: self.item(p) for p in site.corpus.papers}
+        result = {feed_path(): feeds.atom(
+            feeds.Feed(site.corpus.title, site.absolute(feed_path()), site.absolute("index.md"),
+                       site.corpus.title), [i for i in items.values() if i])}
+        for theme in site.corpus.taxonomy.themes:
+            feed = feeds.Feed(f"{theme.title} · {site.corpus.title}",
+                              site.absolute(feed_path(theme)),
+                              site.absolute(theme_path(theme)), site.corpus.title)
+            result[feed_path(theme)] = feeds.atom(
+                feed, [items[p.id] for p in site.members[theme.id] if items[p.id]])
+        return result
+
+    def item(self, paper: Paper) -> feeds.Item | None:
+        date = feeds.paper_date(paper, self.site.listings)
+        if date is None:
+            return None
+        return feeds.Item(paper, date, self.site.absolute(paper_path(paper)),
+                          self.site.teaser(paper))
 
 
     def theme_files(self, theme: Theme) -> dict[str, str]:
@@ -274,6 +345,14 @@ class Renderer:
             has_code=lambda p: facets.code_url(p, self.site.corpus.summaries.get(p.id)) is not None,
             papers=members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE])
             for n, path in enumerate(pages, start=1)}
+
+
+def feed_path(theme: Theme | None = None) -> str:
+    return f"feeds/themes/{theme.id}.xml" if theme else "feeds/survey.xml"
+
+
+def bib_path(theme: Theme | None = None) -> str:
+    return f"cite/themes/{theme.id}.bib" if theme else "cite/survey.bib"
 
 
 def theme_stats(theme: Theme, members: list[Paper], corpus: Corpus) -> dict:
@@ -294,8 +373,9 @@ def _by_year(years: Counter) -> list[tuple[str, int]]:
     return dated + [(facets.UNDATED, years[facets.UNDATED])] * (facets.UNDATED in years)
 
 
-def render(corpus: Corpus, repository: Repository | None = None) -> dict[str, str | bytes]:
-    return Renderer(corpus, repository).files()
+def render(corpus: Corpus, repository: Repository | None = None,
+           site_url: str | None = None) -> dict[str, str | bytes]:
+    return Renderer(corpus, repository, site_url).files()
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
@@ -323,7 +403,7 @@ def facts(paper: Paper, summary) -> dict:
     }
 
 
-def papers_json(corpus: Corpus) -> str:
+def papers_json(corpus: Corpus, related: dict[str, tuple[Paper, ...]] | None = None) -> str:
     """The survey's data for other tools: one record per distinct paper."""
     members = {t.id: [] for t in corpus.taxonomy.themes}
     for paper in corpus.papers:
@@ -338,6 +418,7 @@ def papers_json(corpus: Corpus) -> str:
             "themes": list(p.themes), "primary_theme": p.primary_theme,
             "listings": [{"listing": s.listing, "line": s.line} for s in p.sources],
             "links": list(p.links),
+            "related": [r.id for r in (related or {}).get(p.id, ())],
             **facts(p, corpus.summaries.get(p.id)),
         } for p in corpus.papers],
         "themes": [{

@@ -18,16 +18,33 @@ def neighbours(texts: Sequence[str], k: int = 5) -> list[tuple[int, ...]]:
     """For each text, the indices of the ``k`` most similar other texts, most
     similar first; ties go to the lower index, so the result is deterministic."""
     n = len(texts)
-    if n < 2:
+    if n < 2 or k < 1:
         return [() for _ in texts]
     vectors = _vectors(texts)
+    k = min(k, n - 1)
+    others = vectors.T.tocsr()
     result: list[tuple[int, ...]] = []
     for start in range(0, n, BLOCK):
-        scores = (vectors[start:start + BLOCK] @ vectors.T).toarray().astype(np.float32)
-        for row, own in enumerate(range(start, min(start + BLOCK, n))):
-            scores[row, own] = -1.0  # never the paper itself
-            result.append(_top(scores[row], min(k, n - 1)))
+        stop = min(start + BLOCK, n)
+        scores = (vectors[start:stop] @ others).toarray()
+        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never the paper itself
+        result += _top_rows(scores, k)
     return result
+
+
+def _top_rows(scores: np.ndarray, k: int) -> list[tuple[int, ...]]:
+    """Each row's ``k`` best columns, best first, ties to the lower column."""
+    if k >= scores.shape[1]:
+        return [_top(row, k) for row in scores]
+    best = np.argpartition(scores, -k, axis=1)[:, -k:]
+    chosen = np.take_along_axis(scores, best, axis=1)
+    floor = chosen.min(axis=1)
+    # A row whose k-th score is shared with a column left out is decided by _top.
+    clear = (scores >= floor[:, None]).sum(axis=1) == k
+    order = np.lexsort((best, -chosen), axis=1)
+    ranked = np.take_along_axis(best, order, axis=1)
+    return [tuple(int(i) for i in ranked[r]) if clear[r] else _top(scores[r], k)
+            for r in range(len(scores))]
 
 
 def _vectors(texts: Sequence[str]):

@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -39,3 +40,9 @@ def built_site(tmp_path_factory):
                          cwd=project, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return {"site": project / "site", "docs": project / "generated", "run": run}
+
+
+@pytest.fixture(scope="session")
+def seed_data(built_site):
+    """The built seed site's data/papers.json."""
+    return json.loads((built_site["site"] / "data" / "papers.json").read_text(encoding="utf-8"))

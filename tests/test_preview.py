@@ -43,7 +43,11 @@ def test_a_broken_file_keeps_the_last_good_site_until_fixed(preview):
     path.write_text("---\npaper: [unclosed\n---\nBroken, marked delta-four.\n")
     expected = f"content/summaries/{PAPER}.md:3: not valid YAML"  # where the YAML ends unclosed
     preview.wait_for(lambda: expected in preview.log.read_text(), timeout=60)
-    page = preview.get(f"papers/{PAPER}/")
+    # A request made while the server rebuilds waits for the build; on a busy
+    # machine longer than one request's time limit.
+    served = []
+    preview.wait_for(lambda: served.append(preview.get(f"papers/{PAPER}/")) or served[-1], timeout=60)
+    page = served[-1]
     assert "gamma-three" in page and "delta-four" not in page
     assert preview.process.poll() is None  # still serving
     path.write_text(summary("Fixed version, marked epsilon-five."))

@@ -127,9 +127,12 @@ def test_home_has_counts_themes_and_chart(built_site):
     data = papers_json(built_site)
     for theme in data["themes"]:
         assert f'href="{theme["url"]}"' in html
-    svg = (built_site["site"] / "assets" / "papers-per-year.svg").read_text()
-    assert svg.startswith("<svg") and "<script" not in svg
-    assert 'src="assets/papers-per-year.svg"' in html
+    # The charts are tables: one bar per theme, one per year with dated papers.
+    bars = re.findall(r'<span class="chart-bar" style="width: ([\d.]+)%"></span>', html)
+    assert 'class="chart-bar"' not in html.replace('<span class="chart-bar"', "")
+    dated = {p["date"][:4] for p in data["papers"] if p["date"]}
+    assert len(bars) == len(data["themes"]) + len(dated)
+    assert "100.0" in bars and all(0 <= float(b) <= 100 for b in bars)
 
 
 def test_listing_pages_keep_original_order_and_mark_cross_listed(built_site):

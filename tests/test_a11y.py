@@ -1,0 +1,54 @@
+"""Accessibility: axe-core (from npm) finds no serious or critical violation on
+each kind of page of the built seed site, in the light and the dark scheme."""
+import pytest
+
+import _reader
+
+PAGES = {
+    "home": "",
+    "themes index": "themes/",
+    "theme": "themes/memorization-grokking/",
+    "paper with a summary": "papers/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets/",
+    "paper without a summary": "papers/grokking-tickets-lottery-tickets-accelerate-grokking/",
+    "listing": "listings/000_efa8ebba231a56d6/",
+    "search with results": "search/?q=generalization",
+}
+RESULTS = "#find-results .find-title a"  # the search page's results (assets/find.js)
+RUN_AXE = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => ({id: v.id, impact: v.impact,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary)}))"""
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    yield from _reader.serve(built_site["site"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from _reader.launch()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return _reader.axe_script()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_or_critical_violations(server, browser, axe, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    found = {}
+    for name, url in PAGES.items():
+        tab.goto(server + url)
+        if url.startswith("search/"):
+            tab.wait_for_selector(RESULTS)
+        expected = "slate" if scheme == "dark" else "default"
+        assert tab.get_attribute("body", "data-md-color-scheme") == expected, name
+        tab.add_script_tag(content=axe)
+        violations = tab.evaluate(RUN_AXE)
+        if violations:
+            found[name] = violations
+    context.close()
+    assert not found, found

@@ -1,0 +1,180 @@
+"""What a reader sees on the built seed site: the paper page in its order,
+related papers, the BibTeX copy button, the charts in both colour schemes and
+on a phone, and the reader's system colour scheme honoured."""
+import datetime
+import re
+
+import pytest
+
+import _reader
+from _reader import page, text_of
+from generator.similar import neighbours
+
+GROKKING = "papers/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets/"
+UNSUMMARISED = "papers/grokking-tickets-lottery-tickets-accelerate-grokking/"
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    yield from _reader.serve(built_site["site"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from _reader.launch()
+
+
+def related_section(html: str) -> str:
+    start = html.index('id="related-papers"')
+    return html[start:html.index('id="cite-this-paper"')]
+
+
+def test_every_paper_page_shows_five_related_papers(built_site, seed_data):
+    papers = {p["url"]: p for p in seed_data["papers"]}
+    for url, paper in papers.items():
+        section = related_section(page(built_site["site"], url))
+        hrefs = [h for h in re.findall(r'href="\.\./([^"#]+)"', section)]
+        assert len(hrefs) == 5 == len(set(hrefs)), url
+        assert [f"papers/{h}" for h in hrefs] == [papers[f"papers/{h}"]["url"] for h in hrefs]
+        assert paper["id"] not in {h.strip("/") for h in hrefs}
+        assert [h.strip("/") for h in hrefs] == paper["related"], url
+        themes = re.findall(r"<em>(.*?)</em>", section)
+        assert len(themes) == 5, url  # each with its primary theme
+    grokking = papers[GROKKING]
+    assert "grokking-tickets-lottery-tickets-accelerate-grokking" in grokking["related"]
+
+
+def test_neighbours_are_deterministic_distinct_and_never_the_text_itself():
+    texts = ["grokking in small algorithmic data", "grokking tickets lottery grokking",
+             "domain shift in vision", "domain generalization for vision models", "", "", "x"]
+    found = neighbours(texts, 3)
+    assert found == neighbours(texts, 3)
+    for i, near in enumerate(found):
+        assert len(near) == 3 == len(set(near)) and i not in near
+    assert found[0][0] == 1 and found[2][0] == 3
+    assert neighbours(["only one"], 5) == [()]
+
+
+def test_paper_page_reads_top_to_bottom(built_site):
+    for url, summary in ((GROKKING, True), (UNSUMMARISED, False)):
+        html = page(built_site["site"], url)
+        ids = re.findall(r'<h2 id="([^"]+)"', html)
+        expected = (["curated-summary"] if summary else []) + [
+            "abstract", "related-papers", "cite-this-paper", "listed-in"]
+        assert ids == expected, url
+        text = text_of(html)
+        facts = text.index("Search by title:")
+        assert text.index("Themes:") > facts and text.index("(primary)") > facts
+        assert "<details>" in html and "Where this page's facts come from" in text
+        # Previous and next within the primary theme
+        tail = text[text.index("Where this page's facts come from"):]
+        assert re.search(r"(previous|next): ", tail), url
+
+
+def newest_first(paper: dict):
+    day = datetime.date.fromisoformat(paper["date"]).toordinal() if paper["date"] else 0
+    return (paper["date"] is None, -day, paper["title"].casefold())
+
+
+def test_previous_and_next_follow_the_primary_theme(built_site, seed_data):
+    theme = next(t for t in seed_data["themes"] if t["id"] == "memorization-grokking")
+    papers = {p["id"]: p for p in seed_data["papers"]}
+    members = sorted(theme["papers"], key=lambda i: newest_first(papers[i]))
+    primary = [i for i in members if papers[i]["primary_theme"] == theme["id"]]
+    pid = primary[1]
+    at = members.index(pid)
+    html = page(built_site["site"], papers[pid]["url"])
+    tail = html[html.index("</details>"):]
+    assert f'href="../{members[at - 1]}/"' in tail and f'href="../{members[at + 1]}/"' in tail
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_system_colour_scheme_is_honoured_and_the_toggle_kept(server, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    tab.goto(server)
+    assert tab.get_attribute("body", "data-md-color-scheme") == (
+        "slate" if scheme == "dark" else "default")
+    assert tab.locator("form[data-md-component=palette] label").count() == 3
+    context.close()
+
+
+def luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+CHART_COLOURS = """() => {
+  const bg = getComputedStyle(document.querySelector('.md-main')).backgroundColor !== 'rgba(0, 0, 0, 0)'
+    ? getComputedStyle(document.querySelector('.md-main')).backgroundColor
+    : getComputedStyle(document.body).backgroundColor;
+  return [...document.querySelectorAll('.chart-bar')].map(bar => {
+    const cell = bar.closest('tr');
+    return {bar: getComputedStyle(bar).backgroundColor, bg,
+            text: getComputedStyle(cell.querySelector('td')).color,
+            width: bar.getBoundingClientRect().width};
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_chart_reads_in_both_schemes(server, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    tab.goto(server)
+    assert tab.get_attribute("body", "data-md-color-scheme") == (
+        "slate" if scheme == "dark" else "default")
+    bars = tab.evaluate(CHART_COLOURS)
+    assert bars
+    for bar in bars:
+        assert contrast(bar["bar"], bar["bg"]) >= 3, bar  # non-text contrast (WCAG 1.4.11)
+        assert contrast(bar["text"], bar["bg"]) >= 4.5, bar
+        assert bar["width"] >= 1
+    context.close()
+
+
+def test_chart_fits_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
+    tab = context.new_page()
+    tab.goto(server)
+    width = tab.evaluate("document.documentElement.clientWidth")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    for box in tab.evaluate("""() => [...document.querySelectorAll('.chart-bar')]
+        .map(b => b.closest('table').getBoundingClientRect()).map(r => [r.left, r.right])"""):
+        assert 0 <= box[0] and box[1] <= width, box
+    # the counts are text in the table: exact, always visible
+    rows = tab.locator("table:has(.chart-bar) tbody tr")
+    assert rows.count() > 0
+    first = rows.first.locator("td").all_inner_texts()
+    assert re.fullmatch(r"\d+", first[1].strip()) and re.fullmatch(r"\d+", first[2].strip())
+    context.close()
+
+
+def test_copy_button_copies_the_entry(server, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(server + GROKKING)
+    button = tab.locator("button[data-copy=bibtex]")
+    assert button.is_visible()
+    button.click()
+    tab.wait_for_function("document.querySelector('button[data-copy=bibtex]').textContent === 'Copied'")
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert button.inner_text() == "Copied"
+    assert copied == tab.inner_text(".cite pre") and copied.startswith("@misc{grokking")
+    context.close()
+
+
+def test_copy_button_is_hidden_without_a_script(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + GROKKING)
+    assert tab.locator("button[data-copy=bibtex]").count() == 1
+    assert not tab.locator("button[data-copy=bibtex]").is_visible()
+    assert tab.locator(".cite pre").is_visible()  # the entry itself is there to select
+    context.close()
