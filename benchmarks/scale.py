@@ -42,7 +42,8 @@ def synthetic_listings(n: int, folder: Path) -> list[str]:
             title = f"{base.title} (variant {i})"
             abstract = " ".join(rng.sample(base.abstract.split(), k=len(base.abstract.split())))
             lines += [title, "", abstract, "", f"  • {1 + i % 9} authors", "·",
-                      f"{rng.choice(['Jan', 'Mar', 'Jun', 'Oct'])} {1 + i % 28}, {2015 + i % 11}", ""]
+                      f"{rng.choice(['Jan', 'Mar', 'Jun', 'Oct'])} {1 + i % 28}, "
+                      f"{2015 + i % 11}", ""]
         name = f"synthetic_{start // per_file:03d}.txt"
         (folder / name).write_text("\n".join(lines))
         files.append(name)

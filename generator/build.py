@@ -112,7 +112,8 @@ def summary(corpus: Corpus) -> str:
     entries = sum(len(l.entries) for l in corpus.listings)
     cross = sum(p.cross_listed for p in corpus.papers)
     return (f"{count(len(corpus.listings), 'listing', 'listings')} read, "
-            f"{count(entries, 'entry', 'entries')}, {count(len(corpus.papers), 'paper', 'papers')}, "
+            f"{count(entries, 'entry', 'entries')}, "
+            f"{count(len(corpus.papers), 'paper', 'papers')}, "
             f"{cross} cross-listed, {count(len(corpus.taxonomy.themes), 'theme', 'themes')}, "
             f"{count(len(corpus.problems), 'problem', 'problems')} "
             f"({count(corpus.errors, 'error', 'errors')})")

@@ -37,7 +37,7 @@ def primary_counts(themes: Sequence[Theme], members: Mapping[str, list[Paper]]) 
 def per_year(papers: Iterable[Paper], themes: Sequence[Theme]) -> list[YearRow]:
     """Dated papers per year, oldest first, with each year's leading primary theme."""
     order = {t.id: i for i, t in enumerate(themes)}
-    counts = Counter((p.date.year, p.primary_theme) for p in papers if p.date)
+    counts = Counter((p.date.year, p.primary_theme or "") for p in papers if p.date)
     rows = []
     for year in sorted({y for y, _ in counts}):
         themes_that_year = {t: n for (y, t), n in counts.items() if y == year}

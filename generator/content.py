@@ -127,22 +127,23 @@ def _read_summary_files(folder: Path, problems: list[Problem],
             problems.append(Problem(shown(path), None, "not a summary (summaries end in .md); "
                                     "ignored", WARNING))
             continue
-        text, problem = _read_summary_text(path, root)
-        if text is None:
-            problems.append(problem)
+        text = _read_summary_text(path, root)
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
         files.append(TextFile(shown(path), path.stem, text))
     return files
 
 
-def _read_summary_text(path: Path, root: Path | None) -> tuple[str | None, Problem | None]:
+def _read_summary_text(path: Path, root: Path | None) -> str | Problem:
+    """A summary file's text, or the problem that keeps it from being read."""
     data, reason = read_limited(path, SUMMARY_MAX, root)
     if data is None:
-        return None, Problem(shown(path), None, f"{reason}; not used")
+        return Problem(shown(path), None, f"{reason}; not used")
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return None, Problem(shown(path), None, f"not UTF-8 text ({err.reason})")
+        return Problem(shown(path), None, f"not UTF-8 text ({err.reason})")
 
 
 def _nested_summaries(path: Path, folder: Path) -> list[Problem]:
@@ -183,13 +184,14 @@ RESERVED = {"index", "readme"}  # the site's own page in each folder
 LISTING_MAX = 16 * MB  # a listing dump of thousands of papers is a few MB
 
 
-def _mapping_of(data, path: str, keys: str) -> dict:
+def _mapping_of(data, path: str, keys: str) -> LineDict:
     """The top of a YAML file as a mapping; ContentError when it is not one."""
     if data is None:
         return LineDict()
     if not isinstance(data, dict):
         raise ContentError([Problem(path, getattr(data, "line", None) or 1,
                                     f"expected a mapping with {keys}, not {describe(data)}")])
+    assert isinstance(data, LineDict), "read_yaml makes every mapping a LineDict"
     return data
 
 
@@ -206,7 +208,8 @@ def _read_survey(path: Path, problems: list[Problem], root: Path | None = None) 
     return valid
 
 
-def _described_listings(content: Path, problems: list[Problem]) -> tuple[dict[str, dict], int | None]:
+def _described_listings(content: Path, problems: list[Problem]
+                        ) -> tuple[dict[str, dict], int | None]:
     """The listings listings.yml describes, by file name, and its default year."""
     path = content / "listings.yml"
     name = shown(path)

@@ -160,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site's folder (e.g. site)")
     parser.add_argument("--base-path", default=None,
-                        help="the URL path the site is published at (default: from its sitemap.xml, else /)")
+                        help="the URL path the site is published at "
+                             "(default: from its sitemap.xml, else /)")
     args = parser.parse_args(argv)
     if not args.site.is_dir():
         parser.error(f"{args.site} is not a folder")

@@ -11,11 +11,14 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from .errors import WARNING, Problem
 from .model import Entry, Listing, Paper
+
+T = TypeVar("T")
 
 # "+" and "#" stay: "C++" and "C#" are names, not punctuation.
 _PUNCT = re.compile(r"[^\w\s+#]|_", re.UNICODE)
@@ -104,7 +107,6 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
                 f"{first.source.line}); both entries are merged into one paper", WARNING))
         else:
             seen[e.source.listing] = e
-    values = {}
     for name in ("abstract", "author_count", "organization", "date"):
         known = [(e, getattr(e, name)) for e in group if getattr(e, name) not in (None, "")]
         distinct = list(dict.fromkeys(_comparable(name, v) for _, v in known))
@@ -115,21 +117,24 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
                 paths[first.source.listing], first.source.line,
                 f"{title!r}: listings disagree on its {name} (also listed at {where}); "
                 f"kept the {'longest' if name == 'abstract' else 'first'}", WARNING))
-        if name == "abstract":
-            values[name] = max((v for _, v in known), key=len, default="")
-        else:
-            values[name] = known[0][1] if known else None
     # Upvotes grow over time, so listings copied on different days differ:
     # the highest count is the latest, not a conflict.
     votes = [e.upvotes for e in group if e.upvotes is not None]
+    abstract = max((e.abstract for e in group if e.abstract), key=len, default="")
     paper = Paper(
-        id=id_, key=key, title=title, abstract=values["abstract"],
+        id=id_, key=key, title=title, abstract=abstract,
         sources=tuple(e.source for e in group),
-        author_count=values["author_count"], organization=values["organization"],
-        date=values["date"], upvotes=max(votes) if votes else None,
+        author_count=_first(e.author_count for e in group),
+        organization=_first(e.organization for e in group),
+        date=_first(e.date for e in group), upvotes=max(votes) if votes else None,
         author_names=next((e.author_names for e in group if e.author_names), ()),
-        links=find_links(values["abstract"]))
+        links=find_links(abstract))
     return paper, problems
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    """The first value a listing gives: None and "" are no value."""
+    return next((v for v in values if v not in (None, "")), None)
 
 
 def _comparable(name, value):

@@ -49,7 +49,8 @@ def _renamed(bundle, folder, suffix, rewrite, result) -> dict[str, str]:
     contents = {}
     for path in sorted(p for p in bundle if p.startswith(folder + "/")):
         contents[path[len(folder) + 1: -len(suffix)]] = rewrite(_unpack(bundle[path]))
-    names, taken = {}, {}
+    names: dict[str, str] = {}
+    taken: dict[str, bytes] = {}  # new name: the content it names
     for old, content in sorted(contents.items(), key=lambda item: item[1]):
         new, length = _name(old.split("_")[0], content, 7), 7
         while taken.get(new, content) != content:

@@ -33,8 +33,8 @@ from .errors import WARNING, Level, Problem
 from .model import Entry, SourceLine
 
 MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december"
-    .split(), start=1)}
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], start=1)}
 
 AUTHORS_RE = re.compile(r"^\s*[•·*-]?\s*(\d+)\s+authors?\s*$", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^\s*·\s*$")
@@ -117,11 +117,12 @@ def parse_date(text: str, default_year: int | None
     date but is none; None when it is not a date line at all. A date shown
     without a year, when no default year is known, is None: never guessed."""
     m = DATE_RE.match(text)
-    if not m or month(m["mon"]) is None:
+    number = month(m["mon"]) if m else None
+    if not m or number is None:
         return None
     year = int(m["year"]) if m["year"] else default_year
     try:  # 2000 is a leap year: "Feb 29" exists in some year
-        date = datetime.date(year or 2000, month(m["mon"]), int(m["day"]))
+        date = datetime.date(year or 2000, number, int(m["day"]))
     except ValueError:
         return f"date {text.strip()!r} does not exist"
     return (date if year else None), (int(m["votes"]) if m["votes"] is not None else None)
@@ -337,10 +338,10 @@ class _Reader:
         """A card line read into its entry."""
         draft.card = True
         found = NEWER_RES[kind].match(line)
-        if kind == "upvote" and found["count"]:
-            _upvotes(draft, found["count"])
+        if kind == "upvote" and _matched(found)["count"]:
+            _upvotes(draft, _matched(found)["count"])
         elif kind == "published":
-            self.date(n, found["date"], draft)
+            self.date(n, _matched(found)["date"], draft)
         elif kind == "names":
             draft.names = _names(found["names"] if found else line)
 
@@ -360,6 +361,7 @@ class _Reader:
         current = self.current
         if kind == "date" and current is None and not self.drafts:
             parsed = parse_date(line, self.year)
+            assert parsed is not None, "a line of kind 'date' is read by parse_date"
             if isinstance(parsed, str):
                 self.problem(n, f"{parsed}; not used as the listing's date")
                 return
@@ -368,7 +370,7 @@ class _Reader:
                 return
         if kind == "authors" and line.startswith("·") and current is not None \
                 and current.abstract is None and current.authors is None:
-            current.authors = int(AUTHORS_RE.match(line)[1])  # layout (d): "· 12 authors"
+            current.authors = int(_matched(AUTHORS_RE.match(line))[1])  # layout (d): "· 12 authors"
             current.card = True
             return
         if current is None or current.abstract is None:
@@ -377,7 +379,7 @@ class _Reader:
             return
         current.meta_seen = True
         if kind == "authors":
-            current.authors = int(AUTHORS_RE.match(line)[1])
+            current.authors = int(_matched(AUTHORS_RE.match(line))[1])
         elif kind == "organization":
             current.organization = line
         elif kind == "separator":
@@ -447,7 +449,13 @@ def _at_most(problems: list[Problem], path: str) -> list[Problem]:
 def _wants_value(kind: str, line: str, n: int) -> tuple[str, int] | None:
     """ "Submitted by" and "Upvote" alone on their line: their value is on the next."""
     group = {"submitted": "user", "upvote": "count"}.get(kind)
-    return (group, n) if group and not NEWER_RES[kind].match(line)[group] else None
+    return (group, n) if group and not _matched(NEWER_RES[kind].match(line))[group] else None
+
+
+def _matched(found: re.Match[str] | None) -> re.Match[str]:
+    """The match of a line whose kind was read from the same pattern."""
+    assert found is not None, "a line's kind is given only by a pattern it matches"
+    return found
 
 
 def _upvotes(draft: _Draft, count: str) -> None:

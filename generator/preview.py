@@ -43,10 +43,11 @@ class Preview:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = project / "serve.log"
 
-    def __enter__(self) -> "Preview":
+    def __enter__(self) -> Preview:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SURVEY_SITE_URL=self.url)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{self.port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty",
+             "--dev-addr", f"127.0.0.1:{self.port}"],
             cwd=self.project, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         self.wait_for(lambda: self.get("") is not None, timeout=120)
         return self
@@ -74,4 +75,5 @@ class Preview:
             if condition():
                 return time.monotonic() - start
             time.sleep(interval)
-        raise TimeoutError(f"not seen within {timeout} s; server log:\n" + self.log.read_text()[-3000:])
+        raise TimeoutError(f"not seen within {timeout} s; server log:\n"
+                           + self.log.read_text()[-3000:])

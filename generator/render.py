@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from . import chart, cite, facets, feeds, similar
+from .feeds import Item as FeedItem
 from .model import Corpus, Listing, Paper, Summary, Theme
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
 from .text import (
@@ -156,7 +157,7 @@ class Site:
     @cached_property
     def members(self) -> dict[str, list[Paper]]:
         """Each theme's papers, newest first; undated ones last, by title."""
-        result = {tid: [] for tid in self.themes}
+        result: dict[str, list[Paper]] = {tid: [] for tid in self.themes}
         for paper in sorted(self.corpus.papers, key=newest_first):
             for tid in paper.themes:
                 result[tid].append(paper)
@@ -187,7 +188,7 @@ class Site:
         texts = [f"{p.title}\n{p.abstract}\n{summary_text(self.corpus.summaries.get(p.id))}"
                  for p in papers]
         found = similar.neighbours(texts, RELATED)
-        return {p.id: tuple(papers[i] for i in near) for p, near in zip(papers, found)}
+        return {p.id: tuple(papers[i] for i in near) for p, near in zip(papers, found, strict=True)}
 
     @cached_property
     def bib_keys(self) -> dict[str, str]:
@@ -196,7 +197,7 @@ class Site:
     def around(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
         """The papers before and after this one in its primary theme's list."""
         members = self.members.get(paper.primary_theme or "", [])
-        at = self.positions.get((paper.primary_theme, paper.id))
+        at = self.positions.get((paper.primary_theme or "", paper.id))
         if at is None:
             return None, None
         return (members[at - 1] if at > 0 else None,
@@ -222,8 +223,9 @@ class Site:
         return [self.listings[f] for f in paper.listing_files]
 
 
-def newest_first(paper: Paper):
-    return (paper.date is None, -(paper.date.toordinal() if paper.date else 0), paper.title.casefold())
+def newest_first(paper: Paper) -> tuple[bool, int, str]:
+    day = paper.date.toordinal() if paper.date else 0
+    return (paper.date is None, -day, paper.title.casefold())
 
 
 @lru_cache(maxsize=1)
@@ -317,22 +319,26 @@ class Renderer:
             return {}
         items = {p.id: self.item(p) for p in site.corpus.papers}
         result = {feed_path(): feeds.atom(
-            feeds.Feed(site.corpus.title, site.absolute(feed_path()), site.absolute("index.md"),
-                       site.corpus.title), [i for i in items.values() if i])}
+            feeds.Feed(site.corpus.title, self.url(feed_path()), self.url("index.md"),
+                       site.corpus.title), [i for i in items.values() if i is not None])}
         for theme in site.corpus.taxonomy.themes:
-            feed = feeds.Feed(f"{theme.title} · {site.corpus.title}",
-                              site.absolute(feed_path(theme)),
-                              site.absolute(theme_path(theme)), site.corpus.title)
-            result[feed_path(theme)] = feeds.atom(
-                feed, [items[p.id] for p in site.members[theme.id] if items[p.id]])
+            feed = feeds.Feed(f"{theme.title} · {site.corpus.title}", self.url(feed_path(theme)),
+                              self.url(theme_path(theme)), site.corpus.title)
+            dated = (items[p.id] for p in site.members[theme.id])
+            result[feed_path(theme)] = feeds.atom(feed, [i for i in dated if i is not None])
         return result
 
-    def item(self, paper: Paper) -> feeds.Item | None:
+    def url(self, path: str) -> str:
+        """A page's absolute address (feeds are made only when the site has one)."""
+        found = self.site.absolute(path)
+        assert found is not None, "feeds need the site's address"
+        return found
+
+    def item(self, paper: Paper) -> FeedItem | None:
         date = feeds.paper_date(paper, self.site.listings)
         if date is None:
             return None
-        return feeds.Item(paper, date, self.site.absolute(paper_path(paper)),
-                          self.site.teaser(paper))
+        return FeedItem(paper, date, self.url(paper_path(paper)), self.site.teaser(paper))
 
 
     def theme_files(self, theme: Theme) -> dict[str, str]:
@@ -405,7 +411,7 @@ def facts(paper: Paper, summary) -> dict:
 
 def papers_json(corpus: Corpus, related: dict[str, tuple[Paper, ...]] | None = None) -> str:
     """The survey's data for other tools: one record per distinct paper."""
-    members = {t.id: [] for t in corpus.taxonomy.themes}
+    members: dict[str, list[str]] = {t.id: [] for t in corpus.taxonomy.themes}
     for paper in corpus.papers:
         for tid in paper.themes:
             members[tid].append(paper.id)

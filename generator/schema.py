@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem
 from .yamlfile import LineDict, LineList
@@ -60,8 +61,10 @@ class Field:
     kind: Kind
     required: bool = False
     about: str = ""  # what the field holds: said when it is missing
-    # A further test of a value of the right kind: the message, or None.
-    check: Callable[[object], str | None] | None = None
+    # A further test of a value of the right kind: the message, or None. It is
+    # called only once `kind.test` has passed, so it takes the kind's type
+    # (str, int, ...): Any, since a Kind does not carry that type for mypy.
+    check: Callable[[Any], str | None] | None = None
     items: Schema | None = None  # for a LIST of mappings: the fields of each
     item_name: str = "item"  # how messages name one of those items
     essential: bool = True  # an item of a list missing this field is left out

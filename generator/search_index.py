@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO, Protocol, runtime_checkable
 
 from pagefind.service import get_executable
 
@@ -117,11 +118,23 @@ def search_bundle(entries: list[dict]) -> dict[str, bytes]:
     return bundle
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    assert stream is not None, "the service is started with stdin and stdout=PIPE"
+    return stream
+
+
+@runtime_checkable
+class _Chunks(Protocol):
+    """A stream read a chunk at a time: what is there, up to a size."""
+
+    def read1(self, size: int, /) -> bytes: ...
+
+
 class _Service:
     """``pagefind --service``: base64-encoded JSON messages, each ended by a comma."""
 
     def __init__(self, executable: Path):
-        self.errors = tempfile.TemporaryFile()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.errors)
         self.sent = 0
@@ -131,21 +144,21 @@ class _Service:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.stdin.close()
+        _pipe(self.process.stdin).close()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        _pipe(self.process.stdout).close()
         self.errors.close()
 
     def send(self, payload: dict) -> dict:
         self.sent += 1
         message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
         try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
-            self.process.stdin.flush()
+            _pipe(self.process.stdin).write(base64.b64encode(message) + b",")
+            _pipe(self.process.stdin).flush()
         except BrokenPipeError:
             raise SearchIndexError(f"pagefind stopped: {self._stderr()}") from None
         answer = self._receive()
@@ -167,8 +180,14 @@ class _Service:
                 self.buffer = rest
                 return json.loads(base64.b64decode(b"".join(parts)))
 
+    def _stdout(self) -> _Chunks:
+        stdout = self.process.stdout
+        # A buffered pipe (Popen's default buffering for stdout=PIPE) reads in chunks.
+        assert isinstance(stdout, _Chunks), "the service is started with stdout=PIPE"
+        return stdout
+
     def _read(self) -> bytes:
-        chunk = self.process.stdout.read1(1 << 16)
+        chunk = self._stdout().read1(1 << 16)
         if not chunk:
             raise SearchIndexError(f"pagefind stopped: {self._stderr()}")
         return chunk

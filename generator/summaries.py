@@ -82,10 +82,15 @@ ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquot
                 "h3", "h4", "hr"}
 
 
+class _EveryLink(MarkdownIt):
+    """Markdown whose links all become tokens, to be checked one by one."""
+
+    def validateLink(self, url: str) -> bool:  # the name markdown-it calls
+        return True
+
+
 def markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})  # HTML parsed, to be found and refused
-    md.validateLink = lambda url: True  # every link becomes a token, to be checked
-    return md
+    return _EveryLink("commonmark", {"html": True})  # HTML parsed, to be found and refused
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
@@ -137,7 +142,8 @@ def read_summary(text: str, path: str, papers: list[Paper], taxonomy: Taxonomy,
     if facts["arxiv"]:
         facts["arxiv"] = arxiv_id(facts["arxiv"])  # without its version
     summary = Summary(path, paper.id, contributors, html, first, _strings(meta, "key_points"),
-                      *themes, authors=_strings(meta, "authors"), **facts)
+                      *themes, arxiv=facts["arxiv"], authors=_strings(meta, "authors"),
+                      venue=facts["venue"], code=facts["code"])
     conflicts = summary_conflicts(summary, (records or {}).get(paper.id), records_file)
     return summary, [Problem(path, meta.key_lines.get(k, 2), m) for k, m in conflicts]
 
@@ -157,7 +163,9 @@ def _strings(meta, key) -> tuple[str, ...]:
     return tuple(" ".join(v.split()) for v in ([value] if isinstance(value, str) else value))
 
 
-def _themes(meta, taxonomy: Taxonomy, bad, path: str, problems: list[Problem]):
+def _themes(meta, taxonomy: Taxonomy, bad, path: str, problems: list[Problem]
+            ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The themes a summary adds, removes, and puts first."""
     value, found = validate(meta.get("themes") or {}, THEME_CHANGES, path, "themes")
     problems += found
     if found:
@@ -227,7 +235,8 @@ def _tokens_with_lines(tokens):
 
 def _check_token(token, line, bad) -> None:
     if token.type in ("html_block", "html_inline"):
-        bad(line, f"raw HTML is not allowed: {token.content.strip()[:40]!r}{_instead(token.content)}")
+        shown = token.content.strip()[:40]
+        bad(line, f"raw HTML is not allowed: {shown!r}{_instead(token.content)}")
     elif token.type == "link_open":
         href = token.attrs.get("href", "")
         if not is_web_link(href):
@@ -288,8 +297,9 @@ def apply(papers: list[Paper], summaries: dict[str, Summary]) -> list[Paper]:
             themes += [t for t in summary.add_themes if t not in themes]
             if not themes:  # validated against in read_summary; keep the paper findable
                 themes = list(paper.themes)
-            primary = summary.primary_theme or (themes[0] if themes else paper.primary_theme)
-            themes = [primary] + [t for t in themes if t != primary]
+            primary = summary.primary_theme or (themes[0] if themes else None)
+            if primary is not None:  # None only for a paper without themes: it keeps none
+                themes = [primary] + [t for t in themes if t != primary]
             paper = replace(paper, themes=tuple(themes))
         result.append(paper)
     return result

@@ -133,8 +133,9 @@ def _check_aliases(node: yaml.Node, path: str, first_line: int) -> None:
     try:
         total = _expanded(node, sizes, set())
     except _Loop as loop:
-        raise ContentError([Problem(path, loop.node.start_mark.line + first_line, "not valid content: an "
-                                    "alias (*name) stands inside the value it names, a loop")])
+        line = loop.node.start_mark.line + first_line
+        raise ContentError([Problem(path, line, "not valid content: an alias (*name) stands "
+                                    "inside the value it names, a loop")]) from None
     if total - len(sizes) > ALIAS_GROWTH_MAX:
         raise ContentError([Problem(path, None, f"not read: its aliases (*name) expand it to "
                                     f"{total:,} values, more than {ALIAS_GROWTH_MAX:,} beyond its "

@@ -1,8 +1,7 @@
 """Accessibility: axe-core (from npm) finds no serious or critical violation on
 each kind of page of the built seed site, in the light and the dark scheme."""
-import pytest
-
 import _reader
+import pytest
 
 PAGES = {
     "home": "",

@@ -1,7 +1,6 @@
 """Listings that go wrong: each gets its exact message, the build goes on with
 everything else, and no entry is lost: every entry read is in the site, and
 what is not read is named in a message."""
-from runner import survey
 import json
 import os
 import shutil
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from runner import survey
 
 from generator.parse import decode, parse_listing
 
@@ -421,6 +421,7 @@ def test_summaries_outside_the_content_in_subfolders_or_not_files_are_not_used(t
 def test_the_attribute_list_check_is_linear():
     # 300 KB of "{" and letters made one pattern backtrack for minutes.
     import time
+
     from generator.summaries import check_body, has_attribute_list
     for line in ("{a" * 150_000, "{" + "a" * 300_000, "{ " + "a " * 150_000,
                  ("{" + "a" * 50 + " ") * 6_000):
@@ -526,6 +527,7 @@ def test_a_newer_layout_dump_gives_papers_with_names_and_dates(tmp_path):
     """The dump the newer pages give: papers with their author names and
     dates; never a paper titled after the page's furniture."""
     import yaml
+
     from generator.build import read_corpus as read_content
     golden = Path(__file__).parent / "golden" / "parse" / "layout_d_cards_leading.yml"
     content = small_project(tmp_path)
@@ -562,6 +564,7 @@ def test_a_hostile_long_summary_is_refused_quickly(body):
     # Markdown parsing of such text grows faster than its length (15 s for
     # 300 KB of "["): a body over the limit is refused before it is parsed.
     import time
+
     from generator.summaries import check_body
     start = time.perf_counter()
     problems, html, teaser = check_body(body, "x.md", 5)

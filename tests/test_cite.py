@@ -14,11 +14,10 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import yaml
-
 from _reader import Tags, page
+
 from generator import cite
-from generator.model import (Corpus, Listing, MetadataSource, Paper, SourceLine, Taxonomy,
-                             Theme)
+from generator.model import Corpus, Listing, MetadataSource, Paper, SourceLine, Taxonomy, Theme
 from generator.render import render
 
 KNOWN = Paper(

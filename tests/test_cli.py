@@ -1,10 +1,8 @@
 """The survey command's exact output and exit codes."""
-from runner import survey
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from runner import survey
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -125,12 +123,14 @@ def test_new_summary_writes_a_ready_to_fill_file_once(tmp_path):
         "content/summaries/grokking-beyond-overfitting.md:6: replace 'Your Name' with your name\n"
         "content/summaries/grokking-beyond-overfitting.md:23: the summary still holds the "
         "template's placeholder text: write your own\n")
-    again = survey("new-summary", "grokking-beyond-overfitting", "--content", "content", cwd=tmp_path)
+    again = survey("new-summary", "grokking-beyond-overfitting", "--content", "content",
+                   cwd=tmp_path)
     assert again.returncode == 1
-    assert again.stderr == ("survey: content/summaries/grokking-beyond-overfitting.md exists already; "
-                            "edit it (survey check shows its problems)\n")
+    assert again.stderr == ("survey: content/summaries/grokking-beyond-overfitting.md exists "
+                            "already; edit it (survey check shows its problems)\n")
     path.write_text("---\npaper: grokking-beyond-overfitting\ncontributors: [Ada]\n---\nDone.\n")
-    third = survey("new-summary", "grokking-beyond-overfitting", "--content", "content", cwd=tmp_path)
+    third = survey("new-summary", "grokking-beyond-overfitting", "--content", "content",
+                   cwd=tmp_path)
     assert third.returncode == 1
     assert third.stderr == ("survey: 'Grokking Beyond Overfitting' already has a summary: "
                             "content/summaries/grokking-beyond-overfitting.md; improve that one\n")

@@ -62,7 +62,8 @@ CASES = {
         "quotes"]),
     "threshold yes": ("themes.yml", sub("threshold: 3", "threshold: yes"), [
         "content/themes.yml:1: 'threshold' must be a whole number, not true/false"]),
-    "a YAML tag": ("survey.yml", sub("title: A small survey", "title: !!python/object:os.system x"), [
+    "a YAML tag": ("survey.yml",
+                   sub("title: A small survey", "title: !!python/object:os.system x"), [
         "content/survey.yml:1: not valid YAML: could not determine a constructor for the tag "
         "'tag:yaml.org,2002:python/object:os.system'; content files use no YAML tags ('!!name' "
         "or '!name'): remove it"]),
@@ -71,7 +72,8 @@ CASES = {
         "used: remove one"]),
     # listings.yml
     # Only the typo is reported: the listing is still read, under its file's name.
-    "listing title misspelt": ("listings.yml", sub("    title: Listing A", "    titel: Listing A"), [
+    "listing title misspelt": ("listings.yml",
+                               sub("    title: Listing A", "    titel: Listing A"), [
         "content/listings.yml:4: listing 'a.txt': unknown key 'titel'; did you mean 'title'? "
         "(the keys are: file, title, year)"]),
     "listing title missing": ("listings.yml", sub("    title: Listing A\n", ""), [
@@ -190,7 +192,8 @@ MORE = {
     "a long theme description": ("themes.yml", sub(
         "description: Papers no theme's rules claim.", "description: " + "word " * 500), [
         "content/themes.yml:16: the description is 2,499 characters long; keep it under 2,000"]),
-    "listing described twice": ("listings.yml", lambda t: t + "  - file: a.txt\n    title: Again\n", [
+    "listing described twice": ("listings.yml",
+                                lambda t: t + "  - file: a.txt\n    title: Again\n", [
         "content/listings.yml:7: listing 'a.txt' is described twice (also at line 3)"]),
     "listing year in an item": ("listings.yml", sub("    title: Listing A\n",
                                                     "    title: Listing A\n    year: 1800\n"), [

@@ -5,10 +5,10 @@ import re
 
 import feedparser
 import pytest
-
 from _reader import Tags, page
+
 from generator import feeds
-from generator.model import (Corpus, Listing, Paper, SourceLine, Taxonomy, Theme)
+from generator.model import Corpus, Listing, Paper, SourceLine, Taxonomy, Theme
 from generator.render import render
 
 SITE_URL = "https://example.github.io/generalization-survey/"  # tests/seed/mkdocs.yml

@@ -31,11 +31,13 @@ GOOD = {
     "index.html": page(
         '<h1 id="intro">Intro</h1>'
         '<a href="about/">About</a> <a href="about/#team">Team</a> <a href="about">About</a>'
-        '<a href="#intro">Intro</a> <a href="#">Top</a> <a href="">Here</a> <a href="?q=x">Query</a>'
+        '<a href="#intro">Intro</a> <a href="#">Top</a> <a href="">Here</a>'
+        '<a href="?q=x">Query</a>'
         '<a href="about/index.html#old-name">Old</a> <a href="papers/a%20b/">Spaced</a>'
         '<a href="/about/">Root-relative</a> <a href="/">Home</a>'
         '<a href="https://example.org/x#y">External</a> <a href="http://example.org">Plain</a>'
-        '<a href="mailto:a@example.org">Mail</a> <a href="//cdn.example.org/x.js">Protocol-relative</a>'
+        '<a href="mailto:a@example.org">Mail</a>'
+        ' <a href="//cdn.example.org/x.js">Protocol-relative</a>'
         '<img src="data:image/png;base64,AAAA"> <img src="assets/logo.png">'
         '<script src="assets/app.js"></script>',
         head='<link rel="stylesheet" href="assets/style.css"><link rel="canonical" href="https://example.org/">'),
@@ -64,7 +66,8 @@ def test_a_good_site_has_no_findings(tmp_path):
     ("../outside.html", "outside the site"),
 ])
 def test_a_broken_link_is_reported_with_its_reason(tmp_path, href, reason):
-    files = dict(GOOD, **{"index.html": home(f'<a href="{href}">broken</a><a href="about/">fine</a>')})
+    files = dict(GOOD, **{"index.html": home(
+        f'<a href="{href}">broken</a><a href="about/">fine</a>')})
     findings = check_site(make_site(tmp_path, files))
     assert findings == [Finding("index.html", href, reason)]
     assert str(findings[0]) == f"index.html: {href} -> {reason}"
@@ -73,7 +76,8 @@ def test_a_broken_link_is_reported_with_its_reason(tmp_path, href, reason):
 def test_findings_name_the_page_and_each_broken_link_once(tmp_path):
     files = dict(GOOD, **{"about/index.html": page(
         '<section id="team"><a name="old-name"></a></section>'
-        '<a href="../nope/">a</a><a href="../nope/">again</a><img src="missing.png"><a href="#x">x</a>')})
+        '<a href="../nope/">a</a><a href="../nope/">again</a><img src="missing.png">'
+        '<a href="#x">x</a>')})
     assert [str(f) for f in check_site(make_site(tmp_path, files))] == [
         "about/index.html: ../nope/ -> nope/index.html does not exist",
         "about/index.html: missing.png -> about/missing.png does not exist",
@@ -101,8 +105,8 @@ def test_root_relative_links_are_resolved_where_the_site_is_published(tmp_path):
         "index.html: /about/ -> outside the site, which is published at /survey/",
         "index.html: /survey/nope/ -> nope/index.html does not exist",
     ]
-    assert [f.href for f in check_site(site, base_path="/")] == ["/survey/about/#team", "/survey/", "/survey",
-                                                                 "/survey/nope/"]
+    assert [f.href for f in check_site(site, base_path="/")] == [
+        "/survey/about/#team", "/survey/", "/survey", "/survey/nope/"]
 
 
 def run_module(*args) -> subprocess.CompletedProcess:
@@ -115,7 +119,8 @@ def test_the_command_exits_1_on_a_broken_link_and_0_without(tmp_path):
     result = run_module(good)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    broken = make_site(tmp_path / "broken", dict(GOOD, **{"index.html": home('<a href="javascript:x()">x</a>')}))
+    broken = make_site(tmp_path / "broken",
+                       dict(GOOD, **{"index.html": home('<a href="javascript:x()">x</a>')}))
     result = run_module(broken)
     assert result.returncode == 1
     assert result.stdout == "index.html: javascript:x() -> javascript: link\n"

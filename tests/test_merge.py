@@ -16,14 +16,16 @@ def test_same_title_written_differently_is_one_paper():
         "DON'T STOP PRETRAINING: ADAPT LANGUAGE MODELS ",
     ]
     assert len({title_key(v) for v in variants}) == 1
-    papers, problems = merge([entry(variants[0], "a.txt", 1), entry(variants[1], "b.txt", 7)], PATHS)
+    papers, problems = merge([entry(variants[0], "a.txt", 1), entry(variants[1], "b.txt", 7)],
+                             PATHS)
     assert len(papers) == 1
     assert papers[0].sources == (SourceLine("a.txt", 1), SourceLine("b.txt", 7))
     assert problems == []
 
 
 def test_look_alike_titles_stay_apart():
-    titles = ["Metric3D", "Metric3D v2", "Metric3D v2: A Versatile Monocular Geometric Foundation Model",
+    titles = ["Metric3D", "Metric3D v2",
+              "Metric3D v2: A Versatile Monocular Geometric Foundation Model",
               "Understanding deep learning requires rethinking generalization",
               "Understanding deep learning (still) requires rethinking generalization"]
     papers, _ = merge([entry(t, line=i) for i, t in enumerate(titles, 1)], PATHS)

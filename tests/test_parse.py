@@ -67,7 +67,8 @@ def test_seed_listings_read_without_problems():
     assert dates["004_7ba648cf8c4f5973.txt"] == datetime.date(2025, 9, 18)
     # No page chrome survives as a paper.
     titles = {e.title.lower() for l in corpus.listings for e in l.entries}
-    assert not titles & {"new", "subscribe", "daily papers", "get trending papers in your email inbox!"}
+    assert not titles & {"new", "subscribe", "daily papers",
+                         "get trending papers in your email inbox!"}
 
 
 def test_decode_byte_order_mark_and_windows_line_endings():

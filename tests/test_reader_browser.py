@@ -4,10 +4,10 @@ on a phone, and the reader's system colour scheme honoured."""
 import datetime
 import re
 
-import pytest
-
 import _reader
+import pytest
 from _reader import page, text_of
+
 from generator.similar import neighbours
 
 GROKKING = "papers/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets/"
@@ -147,7 +147,7 @@ def test_chart_fits_a_phone(server, browser):
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
     for box in tab.evaluate("""() => [...document.querySelectorAll('.chart-bar')]
         .map(b => b.closest('table').getBoundingClientRect()).map(r => [r.left, r.right])"""):
-        assert 0 <= box[0] and box[1] <= width, box
+        assert box[0] >= 0 and box[1] <= width, box
     # the counts are text in the table: exact, always visible
     rows = tab.locator("table:has(.chart-bar) tbody tr")
     assert rows.count() > 0

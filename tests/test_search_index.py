@@ -47,7 +47,8 @@ def test_a_record_holds_what_the_paper_is_about_and_nothing_of_its_page(corpus, 
             assert record["content"] == paper.abstract
         added = record["content"][len(paper.abstract):]  # what the summary adds, if any
         assert "undated" not in added
-        assert not [t for t in titles if t in added and t not in (summary.body_html if summary else "")]
+        assert not [t for t in titles
+                    if t in added and t not in (summary.body_html if summary else "")]
     summarised = [(p, r) for p, r in in_order(corpus, records) if p.id in corpus.summaries]
     assert len(summarised) == 15
     for paper, record in summarised:

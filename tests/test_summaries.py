@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from generator.build import read_corpus
-from generator.content import shown
 from generator.model import TextFile
 from generator.summaries import read_summaries, read_summary
 
@@ -33,7 +32,8 @@ VALID = "paper: grokking-beyond-overfitting\ncontributors: [Ada]\n"
 
 
 def test_a_valid_summary(corpus):
-    summary, problems = check(corpus, doc(VALID + "key_points: [One point.]\narxiv: \"2201.02177\"\n"
+    summary, problems = check(corpus, doc(VALID + "key_points: [One point.]\n"
+                                          "arxiv: \"2201.02177\"\n"
                                           "authors: [A. Power, Y. Burda]\n"))
     assert problems == []
     assert summary.paper_id == GROK and summary.contributors == ("Ada",)
@@ -50,11 +50,13 @@ def test_a_valid_summary(corpus):
     ("paper: grokking-beyond-overfitting\n", None,
      "summaries/x.md:2: missing 'contributors' (your name, or a list of names)"),
     (VALID + "themes: {add: [no-such-theme]}\n", None,
-     "summaries/x.md:4: unknown theme id 'no-such-theme'; known themes: domain-shift, memorization, other"),
+     "summaries/x.md:4: unknown theme id 'no-such-theme'; known themes: domain-shift, "
+     "memorization, other"),
     (VALID + "themes: {primary: [memorization]}\n", None,
      "summaries/x.md:4: themes: 'primary' must be text, not a list"),
     (VALID + "themes: {remove: memorization}\n", None,
-     "summaries/x.md:4: removing every theme would leave the paper with none: add or set a primary theme too"),
+     "summaries/x.md:4: removing every theme would leave the paper with none: add or set a "
+     "primary theme too"),
     (VALID + "arxiv: 1706.02410\n", None,
      "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"1706.02410\" (unquoted, YAML reads it "
      "as the number 1706.0241 and may change it)"),
@@ -63,8 +65,8 @@ def test_a_valid_summary(corpus):
      "summaries/x.md:4: put the arXiv id in quotes: arxiv: \"2401.01230\" (unquoted, YAML reads it "
      "as the number 2401.0123 and may change it)"),
     (VALID + "titel: x\n", None,
-     "summaries/x.md:4: unknown key 'titel' (the keys are: paper, contributors, themes, key_points, "
-     "arxiv, authors, venue, code)"),
+     "summaries/x.md:4: unknown key 'titel' (the keys are: paper, contributors, themes, "
+     "key_points, arxiv, authors, venue, code)"),
     (VALID + "contributor: [Bo]\n", None,
      "summaries/x.md:4: unknown key 'contributor'; did you mean 'contributors'? (the keys are: "
      "paper, contributors, themes, key_points, arxiv, authors, venue, code)"),
@@ -93,7 +95,8 @@ def test_a_valid_summary(corpus):
     (VALID, "One line,\n<b>then HTML</b> on the second.",
      "summaries/x.md:6: raw HTML is not allowed: '<b>'; write **bold** instead"),
     (VALID, "Intro.\n\n<script>alert(1)</script>",
-     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'; write plain Markdown"),
+     "summaries/x.md:7: raw HTML is not allowed: '<script>alert(1)</script>'; "
+     "write plain Markdown"),
     (VALID, "See [this](javascript:alert(1)).",
      "summaries/x.md:5: link 'javascript:alert(1)' is not allowed: links must be http(s) URLs"),
     (VALID, "See [this](https:no-host).",
@@ -102,9 +105,11 @@ def test_a_valid_summary(corpus):
      "summaries/x.md:5: image 'https://tracker.example/pixel.png' is not allowed: summaries cannot "
      "show images, least of all from other hosts"),
     (VALID, "A paragraph.\n{: onclick=\"alert(1)\" }",
-     "summaries/x.md:6: attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown"),
+     "summaries/x.md:6: attribute lists ({: ...} or { #id ... }) are not allowed: "
+     "write plain Markdown"),
     (VALID, "A heading { #id onclick=alert(1) }",
-     "summaries/x.md:5: attribute lists ({: ...} or { #id ... }) are not allowed: write plain Markdown"),
+     "summaries/x.md:5: attribute lists ({: ...} or { #id ... }) are not allowed: "
+     "write plain Markdown"),
     (VALID, "x" * 4001,
      "summaries/x.md:5: the summary is 4,002 characters long; keep it under 4,000"),
     (VALID, "",
@@ -164,7 +169,8 @@ def test_summary_theme_changes_apply(tmp_path):
         "themes: {add: [domain-shift], primary: domain-shift}\n"))
     corpus = read_corpus(content)
     paper = next(p for p in corpus.papers if p.id == GROK)
-    assert paper.themes == ("domain-shift", "memorization") and paper.primary_theme == "domain-shift"
+    assert (paper.themes == ("domain-shift", "memorization")
+            and paper.primary_theme == "domain-shift")
 
 
 # On the built seed site, which ships real summaries.

@@ -61,7 +61,8 @@ def test_abstract_phrases_add_up_to_the_threshold(taxonomy):
 
 def test_best_score_is_primary_and_themes_are_capped(taxonomy):
     p = paper("Generalization bounds in reinforcement learning",
-              "Reinforcement learning with PAC-Bayes, Rademacher and VC dimension arguments on images.")
+              "Reinforcement learning with PAC-Bayes, Rademacher and VC dimension arguments "
+              "on images.")
     (placed,) = assign([p], taxonomy)
     assert placed.themes == ("theory", "rl")  # theory 3+3 beats rl 3; vision (1) is below threshold
     assert placed.primary_theme == "theory"
@@ -73,7 +74,8 @@ def test_phrases_match_whole_words_across_punctuation(taxonomy):
 
 
 def test_explain_names_the_rules(taxonomy):
-    (p,) = assign([paper("Generalization Bounds in Reinforcement Learning", "Proofs.", "gb")], taxonomy)
+    (p,) = assign([paper("Generalization Bounds in Reinforcement Learning", "Proofs.", "gb")],
+                  taxonomy)
     assert explain(p, taxonomy) == [
         "Generalization Bounds in Reinforcement Learning",
         "  id: gb",

@@ -78,7 +78,8 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(path):
     lines = [l for l in path.read_text().splitlines() if re.match(r"^\s*(-\s*)?uses:", l)]
     assert lines
     for line in lines:
-        assert PINNED.match(line), f"not pinned to a full commit SHA with a '# vX.Y.Z' comment: {line.strip()}"
+        assert PINNED.match(line), \
+            f"not pinned to a full commit SHA with a '# vX.Y.Z' comment: {line.strip()}"
     parsed = [step["uses"] for _, step in steps(load(path)) if "uses" in step]
     assert len(parsed) == len(lines)
     assert all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses) for uses in parsed)
@@ -108,7 +109,8 @@ def test_permissions_are_least():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_checkout_does_not_keep_credentials(path):
-    checkouts = [s for _, s in steps(load(path)) if s.get("uses", "").startswith("actions/checkout@")]
+    checkouts = [s for _, s in steps(load(path))
+                 if s.get("uses", "").startswith("actions/checkout@")]
     assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
 
 
