@@ -1,22 +1,17 @@
 """Helpers of the reader's tests: the built seed site over loopback HTTP, Chromium, axe-core."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
+import _browser
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 # axe-core is installed from npm into the project's build folder (ignored by git).
 NODE_TOOLS = ROOT / "build" / "node"
 AXE_VERSION = "4"
@@ -30,33 +25,9 @@ def need(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path):
-    """A loopback HTTP server of a folder; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-def launch():
-    """Chromium driven by Playwright; yields the browser."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# The built site over loopback and the browser: the same as the finding tests'.
+serve = _browser.serve
+launch = _browser.chromium
 
 
 def axe_script() -> str:
