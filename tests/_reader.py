@@ -8,7 +8,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import _browser
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,11 +22,6 @@ def need(condition: bool, why: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(why + " (CI must provide it, see .ci/run)")
         pytest.skip(why)
-
-
-# The built site over loopback and the browser: the same as the finding tests'.
-serve = _browser.serve
-launch = _browser.chromium
 
 
 def axe_script() -> str:

@@ -46,3 +46,17 @@ def built_site(tmp_path_factory):
 def seed_data(built_site):
     """The built seed site's data/papers.json."""
     return json.loads((built_site["site"] / "data" / "papers.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """The built seed site over loopback HTTP: its base address, ending in "/"."""
+    from _browser import serve
+    yield from serve(built_site["site"])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, driven by Playwright), shared by the browser tests."""
+    from _browser import chromium
+    yield from chromium()

@@ -20,16 +20,6 @@ RUN_AXE = """async () => (await axe.run(document, {resultTypes: ['violations']})
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
-    yield from _reader.serve(built_site["site"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from _reader.launch()
-
-
-@pytest.fixture(scope="module")
 def axe():
     return _reader.axe_script()
 

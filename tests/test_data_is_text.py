@@ -2,25 +2,22 @@
 (fixtures/hostile) is built, and every built page shows each value as the text
 that was in the dump or the curated file, with no element or attribute from
 the data in the HTML, in the search index, or in the browser."""
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from _browser import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SMALL = Path(__file__).parent / "fixtures" / "small"
 SITE_NAME = "Generalization in Machine Learning"
-CHROMIUM = "/usr/bin/chromium"
 
 # The values as the fixture holds them: what every page must show, exactly.
 SURVEY_TITLE = "<b>pwn-survey</b> Survey {{ config.site_name }} *bold*"
@@ -341,36 +338,9 @@ def test_chart_shows_theme_titles_as_text(hostile):
 
 @pytest.fixture(scope="module")
 def server(hostile):
-    handler = functools.partial(_QuietHandler, directory=str(hostile))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import os
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        # A newcomer without Chromium may skip the browser checks; CI may not.
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {CHROMIUM}: CI must install it (see .ci/run)")
-        pytest.skip("no Chromium at " + CHROMIUM)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield browser
-        browser.close()
+    """The hostile site (not the seed's) over loopback; its address without the final "/"."""
+    for url in serve(hostile):
+        yield url.rstrip("/")
 
 
 @pytest.fixture

@@ -6,17 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from _browser import chromium, open_tab, serve
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    yield from serve(built_site["site"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from chromium()
+from _browser import open_tab
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ on a phone, and the reader's system colour scheme honoured."""
 import datetime
 import re
 
-import _reader
 import pytest
 from _reader import page, text_of
 
@@ -12,16 +11,6 @@ from generator.similar import neighbours
 
 GROKKING = "papers/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets/"
 UNSUMMARISED = "papers/grokking-tickets-lottery-tickets-accelerate-grokking/"
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    yield from _reader.serve(built_site["site"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from _reader.launch()
 
 
 def related_section(html: str) -> str:

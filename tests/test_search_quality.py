@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from _browser import chromium, open_tab, serve
+from _browser import open_tab
 
 # (query, the target paper's title, why it is the paper the reader means)
 KNOWN_ITEMS = [
@@ -88,12 +88,10 @@ def data(built_site):
 
 
 @pytest.fixture(scope="module")
-def search(built_site):
+def search(server, browser):
     """A function: query -> the papers' URLs the search page shows first, in order."""
-    server = serve(built_site["site"])
-    browser = chromium()
-    base = next(server)
-    context, tab = open_tab(next(browser))
+    base = server
+    context, tab = open_tab(browser)
 
     def run(query: str) -> list[str]:
         tab.goto(base + "search/")
@@ -107,8 +105,6 @@ def search(built_site):
     yield run
     context.close()
     assert tab.errors == []
-    for generator in (browser, server):
-        generator.close()
 
 
 def test_the_known_items_are_distinct_papers_of_the_seed(data):
