@@ -34,6 +34,7 @@ from . import search_index, write  # noqa: E402
 from .build import Generated, generate  # noqa: E402
 from .content import ListingCache  # noqa: E402
 from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
+from .html_blocks import HtmlBlocks  # noqa: E402
 from .model import Corpus  # noqa: E402
 from .render import Repository  # noqa: E402
 
@@ -67,6 +68,12 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         repo_url = config.repo_url or ""
         self.repository = (Repository(repo_url, self.config.branch)
                            if "github.com" in repo_url else None)
+        if not config.use_directory_urls:
+            raise PluginError("survey: the generated pages link to each other by directory "
+                              "address (papers/<id>/): remove use_directory_urls: false "
+                              "from mkdocs.yml")
+        # The generator's HTML blocks go around Python-Markdown's HTML parser.
+        config.markdown_extensions.append(HtmlBlocks())
         return config
 
     def on_pre_build(self, config: Any) -> None:

@@ -71,6 +71,23 @@ def page_url(path: str) -> str:
     return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
+def relative_url(target: str, page: str) -> str:
+    """The address of a generated page (or file) relative to the address a
+    page is served at, for links in HTML, which MkDocs does not rewrite:
+    ``relative_url("themes/t.md", "papers/p.md") == "../../themes/t/"``."""
+    to = (page_url(target) if target.endswith(".md") else target).split("/")
+    base = page_url(page).split("/")[:-1]
+    common = 0
+    while common < min(len(base), len(to) - 1) and base[common] == to[common]:
+        common += 1
+    return "../" * (len(base) - common) + "/".join(to[common:]) or "./"
+
+
+def href(url: str) -> Safe:
+    """A URL (already made safe, see text.safe_url) as an HTML attribute's value."""
+    return Safe(html.escape(str(url), quote=True))
+
+
 def format_date(date) -> str:
     return f"{date:%b} {date.day}, {date.year}" if date else ""
 
@@ -243,7 +260,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         teaser=teaser, date=format_date, yaml=yaml_string, html_title=lambda v: Safe(html_text(v)),
-        safe_url=safe_url, attr=attr_text)
+        safe_url=safe_url, attr=attr_text, href=href)
     return env
 
 
@@ -259,8 +276,12 @@ class Renderer:
             rel = posixpath.relpath(target, posixpath.dirname(path) or ".")
             return Safe(rel + (f"#{anchor}" if anchor else ""))
 
+        def url(target: str, anchor: str = "") -> Safe:
+            """A link in HTML from this page's address to another page's."""
+            return Safe(html.escape(relative_url(target, path) + (f"#{anchor}" if anchor else "")))
+
         return self.env.get_template(template).render(
-            site=self.site, corpus=self.site.corpus, path=path, link=link,
+            site=self.site, corpus=self.site.corpus, path=path, link=link, url=url,
             paper_path=paper_path, theme_path=theme_path, listing_path=listing_path,
             arxiv_search=lambda t: search_url(ARXIV_SEARCH, t),
             hf_search=lambda t: search_url(HF_SEARCH, t),
