@@ -29,6 +29,7 @@ _STOP = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "is", "are", "w
 _TEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
         "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
         "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_TEX_TABLE = str.maketrans(_TEX)
 
 
 def ascii_word(value: str) -> str:
@@ -65,7 +66,7 @@ def _digest(paper_id: str) -> str:
 
 def tex(value: str) -> str:
     """Text as TeX prints it, on one line."""
-    return "".join(_TEX.get(c, c) for c in one_line(value))
+    return one_line(value).translate(_TEX_TABLE)
 
 
 def paper_url(paper: Paper, page: str | None = None) -> str | None:

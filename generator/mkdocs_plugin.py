@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
+import re
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -106,6 +108,13 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
                  f"changed; {steps}")
 
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        """Links in the generator's HTML blocks name pages as Markdown links
+        do (``../themes/t.md``); MkDocs rewrites only Markdown's, so these
+        become the pages' addresses here, and a missing page is a warning
+        (an error under --strict), as a Markdown link's would be."""
+        return _MD_HREF.sub(lambda m: _address(m, page, files), html)
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         # The docs folder is the generator's output: watching it too would
         # rebuild a second time after every edit of the content.
@@ -152,6 +161,20 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
 
 _INDEXING = threading.Lock()
+# A relative link to a page, in an attribute the generator wrote (data is
+# escaped: it never holds a quote or "<").
+_MD_HREF = re.compile(r'href="([^":?#/][^":?#]*\.md)(#[^"]*)?"')
+
+
+def _address(match: re.Match, page: Any, files: Any) -> str:
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri),
+                                             match.group(1)))
+    target = files.get_file_from_path(path)
+    if target is None:
+        log.warning(f"survey: {page.file.src_uri}: a link to {path}, which is not a page "
+                    "of the site")
+        return match.group()
+    return f'href="{target.url_relative_to(page.file)}{match.group(2) or ""}"'
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

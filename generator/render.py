@@ -71,16 +71,15 @@ def page_url(path: str) -> str:
     return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
-def relative_url(target: str, page: str) -> str:
-    """The address of a generated page (or file) relative to the address a
-    page is served at, for links in HTML, which MkDocs does not rewrite:
-    ``relative_url("themes/t.md", "papers/p.md") == "../../themes/t/"``."""
-    to = (page_url(target) if target.endswith(".md") else target).split("/")
-    base = page_url(page).split("/")[:-1]
+def relative_path(target: str, page: str) -> str:
+    """``target`` relative to the folder of ``page`` (both relative to the
+    docs folder): posixpath.relpath, for paths already normal, made fast."""
+    to = target.split("/")
+    base = page.split("/")[:-1]
     common = 0
     while common < min(len(base), len(to) - 1) and base[common] == to[common]:
         common += 1
-    return "../" * (len(base) - common) + "/".join(to[common:]) or "./"
+    return "../" * (len(base) - common) + "/".join(to[common:])
 
 
 def href(url: str) -> Safe:
@@ -272,16 +271,13 @@ class Renderer:
 
     def page(self, template: str, path: str, **context) -> str:
         def link(target: str, anchor: str = "") -> Safe:
-            """A relative link from this page to another generated page."""
-            rel = posixpath.relpath(target, posixpath.dirname(path) or ".")
-            return Safe(rel + (f"#{anchor}" if anchor else ""))
-
-        def url(target: str, anchor: str = "") -> Safe:
-            """A link in HTML from this page's address to another page's."""
-            return Safe(html.escape(relative_url(target, path) + (f"#{anchor}" if anchor else "")))
+            """A relative link from this page to another generated page, as
+            Markdown links are written (``../themes/t.md``); in HTML too:
+            MkDocs' plugin and Zensical turn it into the page's address."""
+            return Safe(relative_path(target, path) + (f"#{anchor}" if anchor else ""))
 
         return self.env.get_template(template).render(
-            site=self.site, corpus=self.site.corpus, path=path, link=link, url=url,
+            site=self.site, corpus=self.site.corpus, path=path, link=link,
             paper_path=paper_path, theme_path=theme_path, listing_path=listing_path,
             arxiv_search=lambda t: search_url(ARXIV_SEARCH, t),
             hf_search=lambda t: search_url(HF_SEARCH, t),

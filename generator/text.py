@@ -12,7 +12,6 @@ import html
 import re
 from urllib.parse import quote
 
-import yaml
 from markupsafe import Markup
 
 # Characters with a meaning anywhere in a line to HTML, Python-Markdown
@@ -84,12 +83,28 @@ def html_text(value: str) -> str:
 def yaml_string(value: str) -> Safe:
     """A YAML scalar, on one line, that reads back as exactly this string.
 
-    Double-quoted by the YAML library itself, which escapes what YAML cannot
-    hold as it is (U+FFFF, C1 controls, line separators). JSON would leave
-    those raw: MkDocs would fail to read the front matter and take the page's
-    title from elsewhere, unescaped, and the page would lose its kind."""
-    return Safe(yaml.safe_dump(str(value), default_style='"', allow_unicode=True,
-                               width=float("inf")).rstrip("\n"))
+    Double-quoted, with YAML's escapes for what a double-quoted scalar cannot
+    hold as it is: quotes, backslashes, line breaks (U+0085, U+2028, U+2029
+    too), control characters, U+FEFF, U+FFFE and U+FFFF. (JSON would leave
+    some of those raw: MkDocs would fail to read the front matter and take
+    the page's title from elsewhere, unescaped.)"""
+    return Safe('"' + _YAML_ESCAPE.sub(_yaml_escape, str(value)) + '"')
+
+
+# Everything outside YAML's printable characters, and the ones a
+# double-quoted scalar gives a meaning to.
+_YAML_ESCAPE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff"
+                          r"\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in '"\\':
+        return "\\" + char
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # Characters left as they are in a URL written into Markdown link syntax;

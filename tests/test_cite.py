@@ -111,21 +111,21 @@ def test_paper_page_shows_metadata_facts_and_direct_links_first(rendered):
     assert meta["citation"]["arxiv_id"] == "2201.02177"
     assert "Jan 6, 2022 · 7 upvotes · Alethea Power, Yuri Burda, Harri Edwards, Igor Babuschkin, " \
            "Vedant Misra · ICLR 2022 Workshop" in body
-    direct = body.index("**Read the paper:**")
+    direct = body.index("<strong>Read the paper:</strong>")
     for url in ("https://arxiv.org/abs/2201.02177", "https://arxiv.org/pdf/2201.02177",
                 "https://doi.org/10.48550/arXiv.2201.02177", "https://github.com/openai/grok",
                 "https://example.org/grok"):
-        assert f"]({url})" in body[direct:body.index("by title:")], url
+        assert f'href="{url}"' in body[direct:body.index("by title:")], url
     assert body.index("by title:") > direct  # searches are the fallback, after the links
     assert "https://export.arxiv.org/abs/2201.02177" in body  # where the facts were read
     # A link of the abstract that is the paper's code is not listed again; others are.
-    others = body[body.index("**Links in the abstract:**"):body.index("## Related papers")]
+    others = body[body.index("<strong>Links in the abstract:</strong>"):body.index("## Related papers")]
     assert "https://example.org/demo" in others and "openai/grok" not in others
 
 
 def test_paper_page_without_metadata_offers_searches_only(rendered):
     body = rendered["papers/a-paper.md"]
-    assert "**Read the paper:**" not in body and "**Search by title:**" in body
+    assert "Read the paper:" not in body and "<strong>Search by title:</strong>" in body
     for host in ("arxiv.org/search", "huggingface.co/papers", "semanticscholar.org/search",
                  "scholar.google.com/scholar"):
         assert host in body, host

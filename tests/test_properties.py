@@ -18,7 +18,8 @@ from generator.merge import title_key
 from generator.model import Corpus, Entry, Listing, Paper, SourceLine, Taxonomy, Theme
 from generator.parse import decode, parse_listing
 from generator.render import render
-from generator.text import md_text
+from generator.html_blocks import HtmlBlocks
+from generator.text import md_text, yaml_string
 
 YEAR = 2025
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -250,6 +251,12 @@ CONTEXTS = [  # where the templates put data, with the elements that context mak
     ("- **[{}](x.md)**  \n  {}\n", {"ul", "li", "strong", "a", "br"}),
     ("| a | b |\n|---|--:|\n| [{}](x.md) | 1 |", {"table", "thead", "tbody", "tr", "th", "td", "a"}),
     ("1. <a id=\"line-3\"></a>[{}](y.md) (line 3)", {"ol", "li", "a"}),
+    # The generator's HTML blocks (html_blocks.py), as the plugin passes them on.
+    ("<!-- html -->\n<p>{}</p>\n<!-- /html -->", {"p"}),
+    ("<!-- html -->\n<ul>\n<li><strong><a href=\"x.md\">{}</a></strong><br>\n{}</li>\n</ul>\n"
+     "<!-- /html -->", {"ul", "li", "strong", "a", "br"}),
+    ("<!-- html -->\n<table>\n<tr><td><a href=\"x.md\">{}</a></td><td>{}</td></tr>\n</table>\n"
+     "<!-- /html -->", {"table", "tr", "td", "a"}),
 ]
 ACTIVE = {"script", "iframe", "style", "object", "embed", "svg", "math", "form", "base"}
 
@@ -257,12 +264,13 @@ ACTIVE = {"script", "iframe", "style", "object", "embed", "svg", "math", "form",
 @settings(max_examples=300, deadline=None)
 @given(MARKUP)
 def test_markup_in_data_is_shown_as_text_in_every_context(value):
-    converter = markdown.Markdown(extensions=MORE_EXTENSIONS)
-    for template, tags in CONTEXTS:
-        converter.reset()
-        page = Text(converter.convert(template.replace("{}", md_text(value))))
-        assert shown(value) in page.text(), template
-        assert set(page.tags) <= tags, (template, page.tags)
+    for blocks in ([], [HtmlBlocks()]):  # as any Markdown reads the page; as MkDocs does
+        converter = markdown.Markdown(extensions=MORE_EXTENSIONS + blocks)
+        for template, tags in CONTEXTS:
+            converter.reset()
+            page = Text(converter.convert(template.replace("{}", md_text(value))))
+            assert shown(value) in page.text(), template
+            assert set(page.tags) <= tags, (template, page.tags)
 
 
 def corpus_of(value: str, other: str) -> Corpus:
@@ -287,7 +295,7 @@ def front_matter_and_body(page: str) -> tuple[dict, str]:
 @given(MARKUP.filter(lambda v: shown(v)), MARKUP)
 def test_rendered_pages_show_values_as_the_same_text(value, other):
     files = render(corpus_of(value, other))
-    converter = markdown.Markdown(extensions=SITE_EXTENSIONS)
+    converter = markdown.Markdown(extensions=[*SITE_EXTENSIONS, HtmlBlocks()])
     for path in ("papers/p.md", "themes/t.md", "listings/l.md", "index.md"):
         meta, body = front_matter_and_body(files[path])
         # MkDocs prints the title into <title> and the header as it is: HTML.
@@ -303,3 +311,11 @@ def test_rendered_pages_show_values_as_the_same_text(value, other):
     data = json.loads(files["data/papers.json"])
     assert (data["papers"][0]["title"], data["papers"][0]["abstract"]) == (value, other)
     assert data["themes"][0]["title"] == value and data["listings"][0]["title"] == value
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_a_yaml_string_reads_back_as_the_same_string_on_one_line(value):
+    scalar = yaml_string(value)
+    assert not set(scalar) & set("\n\r\x85\u2028\u2029")
+    assert yaml.safe_load(f"title: {scalar}\n") == {"title": value}
