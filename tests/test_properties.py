@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import parse
+from generator.html_blocks import HtmlBlocks
 from generator.merge import title_key
 from generator.model import Corpus, Entry, Listing, Paper, SourceLine, Taxonomy, Theme
 from generator.parse import decode, parse_listing
 from generator.render import render
-from generator.html_blocks import HtmlBlocks
 from generator.text import md_text, yaml_string
 
 YEAR = 2025
