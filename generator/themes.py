@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .errors import Problem
+from .errors import WARNING, Problem
 from .model import Concept, Override, Paper, Rule, Taxonomy, Theme, Where
 from .schema import (
     BOOL,
@@ -59,6 +59,12 @@ CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "any
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOWHERE = 10**6  # the position of evidence not in the title
 STRONG = 3  # the points of a phrase that could decide a theme alone
+# The most a theme may hold, as a share of the papers: beyond it a theme says
+# little (it should be split) and a catch-all hides papers. Checked from
+# LIMITS_FROM papers on: a small survey may well have a big theme.
+CATCH_ALL_LIMIT = 0.03
+THEME_LIMIT = 0.20
+LIMITS_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,41 @@ def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
     terms = [rank_key(s, taxonomy)[:2] for s in best]
     rival = next((s for s, t in zip(best[1:], terms[1:], strict=False) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
+
+
+def sizes(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, int]:
+    """How many papers each theme holds, in the order of themes.yml."""
+    members = {t.id: 0 for t in taxonomy.themes}
+    for paper in papers:
+        for tid in paper.themes:
+            members[tid] = members.get(tid, 0) + 1
+    return members
+
+
+def size_problems(papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Warnings for a catch-all or a theme above its share of the papers, in a
+    survey of at least LIMITS_FROM papers (a small one may well have a big theme)."""
+    if len(papers) < LIMITS_FROM:
+        return []
+    members = sizes(papers, taxonomy)
+    return [Problem(path, theme.line or None, _size_message(theme, members[theme.id],
+                                                            len(papers)), WARNING)
+            for theme in taxonomy.themes
+            if members[theme.id] > len(papers) * _limit(theme)]
+
+
+def _limit(theme: Theme) -> float:
+    return CATCH_ALL_LIMIT if theme.catch_all else THEME_LIMIT
+
+
+def _size_message(theme: Theme, n: int, total: int) -> str:
+    share = f"{n} of {total} papers ({100 * n / total:.1f}%), above the limit of " \
+            f"{100 * _limit(theme):.0f}% for a survey of {LIMITS_FROM} papers or more"
+    if theme.catch_all:
+        return (f"the catch-all theme {theme.id!r} holds {share}: add rules (concepts) that "
+                "place its papers in the themes that fit them, or add a theme for them")
+    return (f"theme {theme.id!r} holds {share}: split it into sharper themes, or narrow its "
+            "rules (concepts, `not` and `unless` phrases)")
 
 
 def catch_all(taxonomy: Taxonomy) -> Theme:
@@ -496,7 +537,7 @@ def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad, path: str) -> Th
                   "anywhere phrases, or make it the catch-all")
     return Theme(tid, node["title"].strip(), " ".join(node["description"].split()),
                  tuple(concepts), catch, _facet(node, facets, bad),
-                 tuple(_strings(node.get("not"))))
+                 tuple(_strings(node.get("not"))), node.line or 0)
 
 
 def _strings(value) -> list[str]:
