@@ -7,6 +7,10 @@ decide on their own. So near-synonyms do not stack up.
 
 How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 
+0. Where title phrases of two themes overlap, the longer phrase takes the
+   words: "out-of-distribution data" counts for training data, and its
+   "out-of-distribution" no longer counts in the title for out-of-distribution
+   generalization ("covariate shift adaptation" likewise for adaptation).
 1. A theme is a candidate when its score reaches the threshold.
 2. The primary theme is the best candidate by, in turn: evidence in the
    title (a title that names a theme's topic decides); for title evidence,
@@ -192,8 +196,11 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
     return best
 
 
-def theme_score(theme: Theme, whole: dict) -> Score:
+def theme_score(theme: Theme, whole: dict, taken: tuple[str, ...] = ()) -> Score:
+    """The theme's score; ``taken`` phrases, another theme's longer reading of
+    the title's words, are taken out of the title first."""
     texts: dict = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts["title"] = without(texts["title"], taken)
     texts["words"] = whole.get("words")
     found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
     purpose_at = whole["title"].find(" for ")
@@ -208,8 +215,38 @@ def paper_texts(paper: Paper) -> dict:
 
 
 def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
+    """Each theme's score; where title phrases of two themes overlap, the
+    longer phrase takes the words ("out-of-distribution data" is about data,
+    not about out-of-distribution generalization)."""
     texts = paper_texts(paper)
-    return {t.id: theme_score(t, texts) for t in taxonomy.themes if not t.catch_all}
+    themes = {t.id: t for t in taxonomy.themes if not t.catch_all}
+    found = {tid: theme_score(t, texts) for tid, t in themes.items()}
+    spans = {tid: title_spans(s, texts["title"]) for tid, s in found.items() if s.title}
+    for tid in spans if len(spans) > 1 else ():
+        own = {r.phrase for r in themes[tid].rules}
+        taken = tuple(p for p in longer_readings(tid, spans) if p not in own)
+        if taken:
+            found[tid] = theme_score(themes[tid], texts, taken)
+    return found
+
+
+def title_spans(score: Score, title: str) -> list[tuple[int, int, str]]:
+    """Where the score's title phrases stand in the title: (start, end, phrase)."""
+    spans = []
+    for m in score.matches:
+        needle = phrase_needle(m.rule.phrase).strip()
+        at = title.find(needle) if m.in_title else -1
+        if at >= 0:
+            spans.append((at, at + len(needle), m.rule.phrase))
+    return spans
+
+
+def longer_readings(tid: str, spans: dict[str, list[tuple[int, int, str]]]) -> tuple[str, ...]:
+    """Other themes' title phrases that cover a title phrase of this theme and more."""
+    return tuple(dict.fromkeys(
+        phrase for other, found in spans.items() if other != tid
+        for start, end, phrase in found for s, e, _ in spans[tid]
+        if start <= s and e <= end and e - s < end - start))
 
 
 def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
