@@ -63,7 +63,8 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
             sources.reviewed, sources.reviewed_path, papers, sources.taxonomy)
         taxonomy = replace(sources.taxonomy, reviewed=decisions)
         papers = themes.assign(papers, taxonomy)
-        override_problems = unknown_overrides(taxonomy, papers, sources.taxonomy_path)
+        theme_problems = [*unknown_overrides(taxonomy, papers, sources.taxonomy_path),
+                          *themes.size_problems(papers, taxonomy, sources.taxonomy_path)]
     with clock.step("curate"):
         curated, summary_problems = summaries.read_summaries(
             sources.summaries, papers, taxonomy, known.records, sources.metadata_path)
@@ -72,7 +73,7 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
         title=sources.title, description=sources.description, listings=listings,
         papers=tuple(papers), taxonomy=taxonomy, summaries=curated, metadata=known.records,
         problems=(*sources.problems, *merge_problems, *known.problems, *review_problems,
-                  *override_problems, *summary_problems))
+                  *theme_problems, *summary_problems))
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,

@@ -18,7 +18,7 @@ from .merge import find_paper
 from .model import Corpus, Paper
 from .render import summary_template
 from .review import hygiene, hygiene_lines, queue_lines, review_queue
-from .themes import catch_all, explain
+from .themes import catch_all, explain, sizes
 
 # Control characters (escape sequences can set a terminal's title, write its
 # clipboard or clear it) are shown escaped; new lines and tabs stay.
@@ -94,7 +94,10 @@ def _command(commands, name: str, run: Callable, help: str, paper: bool = False)
                          "(default: the configuration's site_dir, site)")
         sub.add_argument("--strict", action="store_true", help="fail (exit 1), and leave the "
                          "site as it was, on any problem in the content or any build warning")
-    elif name in ("check", "explain", "new-summary", "review", "index"):
+    if name == "check":
+        sub.add_argument("--strict", action="store_true",
+                         help="fail (exit 1) on any problem, warnings included")
+    if name in ("check", "explain", "new-summary", "review", "index"):
         sub.add_argument("--content", default="content", help="content folder (default: content)")
     return sub
 
@@ -218,10 +221,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         say(str(problem), err=True)
     say(summary(corpus))
     total = len(corpus.papers) or 1
-    members: dict[str, int] = {t.id: 0 for t in corpus.taxonomy.themes}
-    for paper in corpus.papers:
-        for tid in paper.themes:
-            members[tid] += 1
+    members = sizes(corpus.papers, corpus.taxonomy)
     for theme in corpus.taxonomy.themes:
         n = members[theme.id]
         say(f"  {theme.id}: {count(n, 'paper', 'papers')} ({100 * n / total:.1f}%)")
@@ -232,6 +232,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in metadata.notes(corpus, shown(Path(args.content) / "metadata.yml")):
         say(line)
     say_curation(corpus, args.content)
+    if args.strict and corpus.problems:
+        problems = count(len(corpus.problems), "problem", "problems")
+        say(f"survey: --strict: {problems} in the content, above", err=True)
+        return 1
     return 1 if corpus.errors else 0
 
 

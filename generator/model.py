@@ -179,6 +179,7 @@ class Theme:
     catch_all: bool = False
     facet: str = ""  # e.g. "kind", "method", "application": ranks title evidence
     not_phrases: tuple[str, ...] = ()  # other senses, taken out of the text first
+    line: int = 0  # in themes.yml, for messages
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -7,6 +7,10 @@ decide on their own. So near-synonyms do not stack up.
 
 How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 
+0. Where title phrases of two themes overlap, the longer phrase takes the
+   words: "out-of-distribution data" counts for training data, and its
+   "out-of-distribution" no longer counts in the title for out-of-distribution
+   generalization ("covariate shift adaptation" likewise for adaptation).
 1. A theme is a candidate when its score reaches the threshold.
 2. The primary theme is the best candidate by, in turn: evidence in the
    title (a title that names a theme's topic decides); for title evidence,
@@ -31,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .errors import Problem
+from .errors import WARNING, Problem
 from .model import Concept, Override, Paper, Rule, Taxonomy, Theme, Where
 from .schema import (
     BOOL,
@@ -59,6 +63,12 @@ CONCEPT_KEYS = {"title": "in_title", "abstract": "in_abstract", "anywhere": "any
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOWHERE = 10**6  # the position of evidence not in the title
 STRONG = 3  # the points of a phrase that could decide a theme alone
+# The most a theme may hold, as a share of the papers: beyond it a theme says
+# little (it should be split) and a catch-all hides papers. Checked from
+# LIMITS_FROM papers on: a small survey may well have a big theme.
+CATCH_ALL_LIMIT = 0.03
+THEME_LIMIT = 0.20
+LIMITS_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -186,8 +196,11 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
     return best
 
 
-def theme_score(theme: Theme, whole: dict) -> Score:
+def theme_score(theme: Theme, whole: dict, taken: tuple[str, ...] = ()) -> Score:
+    """The theme's score; ``taken`` phrases, another theme's longer reading of
+    the title's words, are taken out of the title first."""
     texts: dict = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
+    texts["title"] = without(texts["title"], taken)
     texts["words"] = whole.get("words")
     found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
     purpose_at = whole["title"].find(" for ")
@@ -202,8 +215,38 @@ def paper_texts(paper: Paper) -> dict:
 
 
 def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
+    """Each theme's score; where title phrases of two themes overlap, the
+    longer phrase takes the words ("out-of-distribution data" is about data,
+    not about out-of-distribution generalization)."""
     texts = paper_texts(paper)
-    return {t.id: theme_score(t, texts) for t in taxonomy.themes if not t.catch_all}
+    themes = {t.id: t for t in taxonomy.themes if not t.catch_all}
+    found = {tid: theme_score(t, texts) for tid, t in themes.items()}
+    spans = {tid: title_spans(s, texts["title"]) for tid, s in found.items() if s.title}
+    for tid in spans if len(spans) > 1 else ():
+        own = {r.phrase for r in themes[tid].rules}
+        taken = tuple(p for p in longer_readings(tid, spans) if p not in own)
+        if taken:
+            found[tid] = theme_score(themes[tid], texts, taken)
+    return found
+
+
+def title_spans(score: Score, title: str) -> list[tuple[int, int, str]]:
+    """Where the score's title phrases stand in the title: (start, end, phrase)."""
+    spans = []
+    for m in score.matches:
+        needle = phrase_needle(m.rule.phrase).strip()
+        at = title.find(needle) if m.in_title else -1
+        if at >= 0:
+            spans.append((at, at + len(needle), m.rule.phrase))
+    return spans
+
+
+def longer_readings(tid: str, spans: dict[str, list[tuple[int, int, str]]]) -> tuple[str, ...]:
+    """Other themes' title phrases that cover a title phrase of this theme and more."""
+    return tuple(dict.fromkeys(
+        phrase for other, found in spans.items() if other != tid
+        for start, end, phrase in found for s, e, _ in spans[tid]
+        if start <= s and e <= end and e - s < end - start))
 
 
 def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
@@ -246,6 +289,41 @@ def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
     terms = [rank_key(s, taxonomy)[:2] for s in best]
     rival = next((s for s, t in zip(best[1:], terms[1:], strict=False) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
+
+
+def sizes(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, int]:
+    """How many papers each theme holds, in the order of themes.yml."""
+    members = {t.id: 0 for t in taxonomy.themes}
+    for paper in papers:
+        for tid in paper.themes:
+            members[tid] = members.get(tid, 0) + 1
+    return members
+
+
+def size_problems(papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Warnings for a catch-all or a theme above its share of the papers, in a
+    survey of at least LIMITS_FROM papers (a small one may well have a big theme)."""
+    if len(papers) < LIMITS_FROM:
+        return []
+    members = sizes(papers, taxonomy)
+    return [Problem(path, theme.line or None, _size_message(theme, members[theme.id],
+                                                            len(papers)), WARNING)
+            for theme in taxonomy.themes
+            if members[theme.id] > len(papers) * _limit(theme)]
+
+
+def _limit(theme: Theme) -> float:
+    return CATCH_ALL_LIMIT if theme.catch_all else THEME_LIMIT
+
+
+def _size_message(theme: Theme, n: int, total: int) -> str:
+    share = f"{n} of {total} papers ({100 * n / total:.1f}%), above the limit of " \
+            f"{100 * _limit(theme):.0f}% for a survey of {LIMITS_FROM} papers or more"
+    if theme.catch_all:
+        return (f"the catch-all theme {theme.id!r} holds {share}: add rules (concepts) that "
+                "place its papers in the themes that fit them, or add a theme for them")
+    return (f"theme {theme.id!r} holds {share}: split it into sharper themes, or narrow its "
+            "rules (concepts, `not` and `unless` phrases)")
 
 
 def catch_all(taxonomy: Taxonomy) -> Theme:
@@ -496,7 +574,7 @@ def _read_theme(node, facets: tuple[tuple[str, ...], ...], bad, path: str) -> Th
                   "anywhere phrases, or make it the catch-all")
     return Theme(tid, node["title"].strip(), " ".join(node["description"].split()),
                  tuple(concepts), catch, _facet(node, facets, bad),
-                 tuple(_strings(node.get("not"))))
+                 tuple(_strings(node.get("not"))), node.line or 0)
 
 
 def _strings(value) -> list[str]:

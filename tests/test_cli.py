@@ -142,3 +142,73 @@ def test_new_summary_for_an_unknown_title_suggests_close_ones(tmp_path):
     assert run.stderr == ("survey: no paper with the title or id 'Domain generalisation with style "
                           "mixing'; did you mean: 'Domain Generalization with Style Mixing'\n")
     assert not (SMALL / "summaries").exists()
+
+
+def _sized_survey(root: Path, sizes: dict[str, int]) -> Path:
+    """A content folder of one listing: ``sizes[word]`` papers titled with that
+    word, one theme per word (but "unclaimed", which no theme claims)."""
+    content = root / "content"
+    (content / "listings").mkdir(parents=True)
+    (content / "survey.yml").write_text("title: Sizes\ndescription: Themes of set sizes.\n")
+    (content / "listings.yml").write_text("year: 2025\nlistings:\n  - file: a.txt\n"
+                                          "    title: Listing A\n")
+    entries = [f"{word.title()} study {n}\n\nAn abstract.\n\n  \u2022 2 authors\n\u00b7\n"
+               "Mar 3, 2024 4\n" for word, size in sizes.items() for n in range(size)]
+    (content / "listings" / "a.txt").write_text("Daily Papers\n\n" + "\n".join(entries))
+    themes = [f"  - id: {word}\n    title: {word.title()}\n    description: About {word}.\n"
+              f"    in_title: [{word}]\n" for word in sizes if word != "unclaimed"]
+    (content / "themes.yml").write_text(
+        "themes:\n" + "".join(themes) + "  - id: other\n    title: Other\n"
+        "    description: Papers no theme claims.\n    catch_all: true\n")
+    return content
+
+
+def test_a_catch_all_above_its_limit_is_a_warning_that_strict_fails_on(tmp_path):
+    _sized_survey(tmp_path, {"alpha": 20, "beta": 20, "gamma": 20, "delta": 20, "epsilon": 16,
+                             "unclaimed": 4})
+    warning = ("content/themes.yml:22: warning: the catch-all theme 'other' holds 4 of 100 "
+               "papers (4.0%), above the limit of 3% for a survey of 100 papers or more: add "
+               "rules (concepts) that place its papers in the themes that fit them, or add a "
+               "theme for them\n")
+    run = survey("check", "--content", "content", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (0, warning)
+    assert "catch-all: 4 papers (4.0%); largest theme: 20.0%\n" in run.stdout
+    strict = survey("check", "--strict", "--content", "content", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stderr == warning + "survey: --strict: 1 problem in the content, above\n"
+
+
+def test_a_theme_above_its_limit_is_a_warning_that_strict_fails_on(tmp_path):
+    _sized_survey(tmp_path, {"alpha": 21, "beta": 20, "gamma": 20, "delta": 20, "epsilon": 19})
+    warning = ("content/themes.yml:2: warning: theme 'alpha' holds 21 of 100 papers (21.0%), "
+               "above the limit of 20% for a survey of 100 papers or more: split it into "
+               "sharper themes, or narrow its rules (concepts, `not` and `unless` phrases)\n")
+    run = survey("check", "--content", "content", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (0, warning)
+    strict = survey("check", "--strict", "--content", "content", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stderr == warning + "survey: --strict: 1 problem in the content, above\n"
+
+
+def test_a_small_survey_may_have_big_themes(tmp_path):
+    _sized_survey(tmp_path, {"alpha": 90, "unclaimed": 9})
+    run = survey("check", "--strict", "--content", "content", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert "catch-all: 9 papers (9.1%); largest theme: 90.9%\n" in run.stdout
+
+
+def test_build_strict_fails_on_a_theme_above_its_limit(tmp_path):
+    root = Path(__file__).parent.parent
+    shutil.copy(root / "mkdocs.yml", tmp_path)
+    shutil.copytree(root / "overrides", tmp_path / "overrides")
+    (tmp_path / "generated").mkdir()
+    _sized_survey(tmp_path, {"alpha": 21, "beta": 20, "gamma": 20, "delta": 20, "epsilon": 19})
+    run = survey("build", "--strict", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr == (
+        "content/themes.yml:2: warning: theme 'alpha' holds 21 of 100 papers (21.0%), above the "
+        "limit of 20% for a survey of 100 papers or more: split it into sharper themes, or narrow "
+        "its rules (concepts, `not` and `unless` phrases)\n"
+        "survey: the build failed (--strict: 1 problem in the content, above); site is left as "
+        "it was\n")
+    assert not (tmp_path / "site").exists()

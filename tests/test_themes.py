@@ -257,6 +257,33 @@ def test_unless_cancels_a_concept_meant_in_another_sense(concepts):
     assert embodied == ("rl",) and llm == ("other",)
 
 
+OVERLAP_YAML = """\
+themes:
+  - id: shift
+    title: Distribution shift
+    description: Shift.
+    in_title: [distribution shift]
+  - id: adapt
+    title: Adaptation
+    description: Adapting to a shift.
+    in_title: [distribution shift adaptation, adaptation]
+  - id: other
+    title: Other
+    description: The rest.
+    catch_all: true
+"""
+
+
+def test_the_longer_of_two_overlapping_title_phrases_takes_the_words():
+    tax, problems = read_taxonomy(load_yaml(OVERLAP_YAML, "themes.yml"), "themes.yml")
+    assert problems == []
+    # "distribution shift adaptation" covers "distribution shift" and more: the shorter
+    # phrase no longer counts.
+    assert themes_of(tax, "Distribution shift adaptation") == ("adapt",)
+    # Phrases that do not overlap both count.
+    assert themes_of(tax, "Adaptation under distribution shift") == ("adapt", "shift")
+
+
 def test_phrases_with_a_star_match_word_beginnings(concepts):
     assert themes_of(concepts, "Learned optimizers") == ("optim",)
     assert themes_of(concepts, "Reoptimizers") == ("other",)

@@ -69,14 +69,15 @@ def test_wrong_and_missed_themes_are_counted():
 
 def test_placement_does_not_get_worse(figures):
     # Floors a little below today's figures (see the report of benchmarks/themes_gold.py).
-    assert figures["rules/all"]["primary"] >= 0.85
+    assert figures["rules/all"]["primary"] >= 0.86
     assert figures["rules/all"]["wrong"] <= 0.05
     assert figures["rules/held-out"]["primary"] >= 0.85
     assert figures["rules/held-out"]["wrong"] <= 0.07
 
 
 @pytest.mark.xfail(strict=True, reason="the issue's targets are not met on the held-out part yet: "
-                                       "86.7% primaries right and 6.7% with a wrong theme")
+                                       "86.7% primaries right and 6.7% with a wrong theme "
+                                       "(all: 87.5% and 2.5%)")
 def test_the_issues_targets_are_met(figures):
     for part in ("rules/all", "rules/held-out"):
         assert figures[part]["primary"] >= 0.90, part
