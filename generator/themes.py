@@ -196,14 +196,46 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
     return best
 
 
+ConceptCues = tuple[Concept, frozenset[str], tuple[str, ...]]
+_CUES: dict[int, tuple[Theme, tuple[ConceptCues, ...]]] = {}  # by identity: hashing is slow
+
+
+def theme_cues(theme: Theme) -> tuple[ConceptCues, ...]:
+    """Each concept of the theme with what a text must hold for one of its
+    rules to match: one of these words, or one of these needles (phrases
+    whose only word may go on)."""
+    known = _CUES.get(id(theme))
+    if known is None or known[0] is not theme:
+        known = _CUES[id(theme)] = (theme, tuple(_concept_cues(c) for c in theme.concepts))
+    return known[1]
+
+
+def _concept_cues(concept: Concept) -> ConceptCues:
+    phrases = [r.phrase for r in concept.rules]
+    cue_words = frozenset(w for w in map(first_word, phrases) if w is not None)
+    return concept, cue_words, tuple(phrase_needle(p) for p in phrases if first_word(p) is None)
+
+
+def candidates(theme: Theme, whole: dict) -> list[Concept]:
+    """The theme's concepts that could match the texts: a phrase index, so
+    that a paper is not searched for the phrases of every concept."""
+    present = whole.get("words")
+    return [concept for concept, cue_words, needles in theme_cues(theme)
+            if present is None or not cue_words.isdisjoint(present)
+            or any(n in whole["title"] or n in whole["abstract"] for n in needles)]
+
+
 def theme_score(theme: Theme, whole: dict, taken: tuple[str, ...] = ()) -> Score:
     """The theme's score; ``taken`` phrases, another theme's longer reading of
     the title's words, are taken out of the title first."""
+    purpose_at = whole["title"].find(" for ")
+    concepts = candidates(theme, whole)
+    if not concepts:  # most themes, for most papers: nothing to look for
+        return Score(theme, (), NOWHERE if purpose_at < 0 else purpose_at)
     texts: dict = {k: without(whole[k], theme.not_phrases) for k in ("title", "abstract")}
     texts["title"] = without(texts["title"], taken)
     texts["words"] = whole.get("words")
-    found = (concept_match(theme, c, texts, whole) for c in theme.concepts)
-    purpose_at = whole["title"].find(" for ")
+    found = (concept_match(theme, c, texts, whole) for c in concepts)
     return Score(theme, tuple(m for m in found if m is not None),
                  NOWHERE if purpose_at < 0 else purpose_at)
 
