@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     cache: ListingCache | None = None
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
+    indexing_future: Future | None = None  # the search index of this build, being made
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -103,6 +105,11 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error("survey: fix the errors above; still showing the last good pages")
             return
         self.generated = result
+        if self.config.search and not self.serving:
+            # The index is made from the papers, not the pages: Pagefind's
+            # process works on it while MkDocs builds the pages.
+            self.indexing_future = _INDEXER.submit(
+                search_index.search_bundle, search_index.records(result.corpus))
         changed = len(result.sync.written) + len(result.sync.removed)
         steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
@@ -145,8 +152,11 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                                              daemon=True)
             self.indexing.start()
             return
+        future, self.indexing_future = self.indexing_future, None
         try:
-            search_index.index_corpus(corpus, site)
+            bundle = (future.result() if future is not None
+                      else search_index.search_bundle(search_index.records(corpus)))
+            search_index.write_bundle(bundle, site)
         except (OSError, search_index.SearchIndexError) as err:
             # A site without its search is not a site to publish.
             log.error(f"the search index could not be built: {err}")
@@ -161,6 +171,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
 
 _INDEXING = threading.Lock()
+_INDEXER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-search")
 # A relative link to a page, in an attribute the generator wrote (data is
 # escaped: it never holds a quote or "<").
 _MD_HREF = re.compile(r'href="([^":?#/][^":?#]*\.md)(#[^"]*)?"')

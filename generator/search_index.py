@@ -43,8 +43,12 @@ class SearchIndexError(Exception):
 def index_corpus(corpus: Corpus, site: Path) -> int:
     """Index the corpus's papers into ``site/pagefind``; return how many."""
     entries = records(corpus)
-    write.write_new(search_bundle(entries), Path(site) / BUNDLE)
+    write_bundle(search_bundle(entries), site)
     return len(entries)
+
+
+def write_bundle(bundle: dict[str, bytes], site: Path) -> None:
+    write.write_new(bundle, Path(site) / BUNDLE)
 
 
 def records(corpus: Corpus) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -31,6 +32,9 @@ _SPACE = re.compile(r"\s+")
 # parses: one in front of "1." would otherwise hide a list from the
 # block-start escape. So they go first, then white space is folded.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# What _clean changes: control characters, and white space other than single spaces.
+_UNCLEAN = re.compile(r"[\x00-\x1f\x7f-\x9f]|\s\s|[^\S ]")
+_BLOCK_START_CHAR = re.compile(r"\s*[\d\-+.:!?]")
 
 
 class Safe(Markup):
@@ -50,7 +54,15 @@ def md_text(value) -> str:
     starts a new block), with every character that could be markup escaped."""
     if isinstance(value, Markup):
         return value
-    return _BLOCK_START.sub(_escape_block_start, _clean(value).translate(_TABLE))
+    return _md_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # titles, labels and names are printed on many pages
+def _md_text(value: str) -> str:
+    if _UNCLEAN.search(value):
+        value = _clean(value)
+    text = value.translate(_TABLE)
+    return _BLOCK_START.sub(_escape_block_start, text) if _BLOCK_START_CHAR.match(text) else text
 
 
 def _clean(value) -> str:
@@ -122,7 +134,12 @@ def safe_url(url: str) -> Safe | None:
 
 
 def search_url(base: str, title: str) -> Safe:
-    return Safe(base + quote(one_line(title), safe=""))
+    return Safe(base + _quoted(title))
+
+
+@lru_cache(maxsize=1024)  # a paper page searches four sites for its title
+def _quoted(title: str) -> str:
+    return quote(one_line(title), safe="")
 
 
 TEASER_MAX = 220
