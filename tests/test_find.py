@@ -301,3 +301,22 @@ def test_theme_page_without_javascript_lists_all_its_papers(browser, server, dat
         assert f"2025 {in_2025}" in strip  # papers per year
     finally:
         context.close()
+
+
+def test_the_cross_listed_page_shows_one_row_per_paper_linking_each_entry(tab, server, data):
+    tab.goto(server + "cross-listed/")
+    rows = tab.eval_on_selector_all("article table tbody tr", """rs => rs.map(r => ({
+        paper: new URL(r.cells[0].querySelector("a").href).pathname,
+        count: Number(r.cells[1].innerText),
+        entries: [...r.cells[2].querySelectorAll("a")].map(a => {
+            const u = new URL(a.href); return [u.pathname, u.hash]; })}))""")
+    cross = {"/" + p["url"]: p for p in data["papers"] if len(p["listings"]) > 1}
+    assert [r["paper"] for r in rows] != [] and sorted(r["paper"] for r in rows) == sorted(cross)
+    urls = {l["file"]: "/" + l["url"] for l in data["listings"]}
+    for row in rows:
+        paper = cross[row["paper"]]
+        assert row["count"] == len({s["listing"] for s in paper["listings"]})
+        assert [tuple(e) for e in row["entries"]] == [
+            (urls[s["listing"]], f"#line-{s['line']}") for s in paper["listings"]]
+    counts = [r["count"] for r in rows]
+    assert counts == sorted(counts, reverse=True)  # most-listed first
