@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import content, merge, metadata, review, summaries, themes
+from . import content, merge, metadata, review, similar, summaries, themes
 from .errors import Problem
 from .model import Corpus, Paper, Taxonomy
 from .render import Repository, render
@@ -39,6 +39,31 @@ class Stopwatch:
 
 
 @dataclass
+class Memo:
+    """What one preview session keeps from one rebuild to the next: parsed
+    listings, each paper's placement by the rules, and the related papers.
+    Each is used again only while what it was made from is unchanged (the
+    same listing file; the same taxonomy and paper text; the same texts of
+    all papers)."""
+
+    listings: content.ListingCache = field(default_factory=content.ListingCache)
+    taxonomy: Taxonomy | None = None
+    placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    related: list[tuple[int, ...]] = field(default_factory=list)
+
+    def placements(self, taxonomy: Taxonomy) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        if taxonomy != self.taxonomy:
+            self.taxonomy, self.placed = taxonomy, {}
+        return self.placed
+
+    def neighbours(self, texts: list[str], k: int) -> list[tuple[int, ...]]:
+        if texts != self.texts or len(self.related) != len(texts):
+            self.texts, self.related = texts, similar.neighbours(texts, k)
+        return self.related
+
+
+@dataclass
 class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
@@ -46,11 +71,11 @@ class Generated:
 
 
 def read_corpus(folder: Path, clock: Stopwatch | None = None,
-                cache: content.ListingCache | None = None) -> Corpus:
+                memo: Memo | None = None) -> Corpus:
     """The survey as its pages show it: everything up to rendering."""
     clock = clock or Stopwatch()
     with clock.step("read"):
-        sources = content.read_sources(folder, cache)
+        sources = content.read_sources(folder, memo.listings if memo else None)
     with clock.step("merge"):
         listings, papers, merge_problems = merge.merge_listings(
             sources.listings, sources.listing_paths)
@@ -62,7 +87,7 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
         decisions, review_problems = review.read_reviewed(
             sources.reviewed, sources.reviewed_path, papers, sources.taxonomy)
         taxonomy = replace(sources.taxonomy, reviewed=decisions)
-        papers = themes.assign(papers, taxonomy)
+        papers = themes.assign(papers, taxonomy, memo.placements(taxonomy) if memo else None)
         theme_problems = [*unknown_overrides(taxonomy, papers, sources.taxonomy_path),
                           *themes.size_problems(papers, taxonomy, sources.taxonomy_path)]
     with clock.step("curate"):
@@ -77,7 +102,7 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
 
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
-             keep_on_error: bool = False, cache: content.ListingCache | None = None,
+             keep_on_error: bool = False, memo: Memo | None = None,
              site_url: str | None = None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
@@ -85,14 +110,16 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     other problem is in ``corpus.problems`` and the pages are written, unless
     ``keep_on_error`` asks to keep the pages as they were when a problem is an
     error (a live preview keeps showing the last good site); a preview also
-    keeps its ``cache`` of parsed listings from one rebuild to the next.
+    keeps its ``memo`` (parsed listings, placements, related papers) from one
+    rebuild to the next.
     ``site_url``, the published site's address, makes the feeds' absolute links."""
     clock = Stopwatch()
-    corpus = read_corpus(Path(folder), clock, cache)
+    corpus = read_corpus(Path(folder), clock, memo)
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):
-        files = render(corpus, repository, site_url)
+        files = render(corpus, repository, site_url,
+                       memo.neighbours if memo else similar.neighbours)
     with clock.step("write"):
         report = sync(files, Path(docs))
     return Generated(corpus, report, clock.seconds)

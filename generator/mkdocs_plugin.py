@@ -34,8 +34,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E4
 from mkdocs.plugins import BasePlugin  # noqa: E402
 
 from . import search_index, write  # noqa: E402
-from .build import Generated, generate  # noqa: E402
-from .content import ListingCache  # noqa: E402
+from .build import Generated, Memo, generate  # noqa: E402
 from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
 from .html_blocks import HtmlBlocks  # noqa: E402
 from .model import Corpus  # noqa: E402
@@ -52,14 +51,14 @@ class SurveyConfig(Config):
 
 class SurveyPlugin(BasePlugin[SurveyConfig]):
     serving = False
-    cache: ListingCache | None = None
+    memo: Memo | None = None  # kept between a preview's rebuilds
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
     indexing_future: Future | None = None  # the search index of this build, being made
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
-        self.cache = ListingCache() if self.serving else None
+        self.memo = Memo() if self.serving else None
         if self.serving and dirty:
             # `make serve` asks for --dirty on purpose (only the pages the
             # generator rewrote are rebuilt); MkDocs' warning about it on
@@ -88,7 +87,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              self.cache, site_url=config.site_url)
+                              self.memo, site_url=config.site_url)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:

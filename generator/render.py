@@ -11,6 +11,7 @@ import json
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
@@ -38,6 +39,7 @@ HF_SEARCH = "https://huggingface.co/papers?q="
 S2_SEARCH = "https://www.semanticscholar.org/search?q="
 SCHOLAR_SEARCH = "https://scholar.google.com/scholar?q="
 RELATED = 5  # related papers on each paper page
+Neighbours = Callable[[list[str], int], list[tuple[int, ...]]]
 
 
 def paper_path(paper: Paper) -> str:
@@ -155,6 +157,7 @@ class Site:
     corpus: Corpus
     repository: Repository | None = None
     site_url: str | None = None  # the published site's address, for feeds
+    neighbours: Neighbours = similar.neighbours  # finds the related papers
 
     @cached_property
     def themes(self) -> dict[str, Theme]:
@@ -209,7 +212,7 @@ class Site:
         papers = self.corpus.papers
         texts = [f"{p.title}\n{p.abstract}\n{summary_text(self.corpus.summaries.get(p.id))}"
                  for p in papers]
-        found = similar.neighbours(texts, RELATED)
+        found = self.neighbours(texts, RELATED)
         return {p.id: tuple(papers[i] for i in near) for p, near in zip(papers, found, strict=True)}
 
     @cached_property
@@ -271,8 +274,8 @@ def _environment() -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, corpus: Corpus, repository: Repository | None = None,
-                 site_url: str | None = None):
-        self.site = Site(corpus, repository, site_url)
+                 site_url: str | None = None, neighbours: Neighbours = similar.neighbours):
+        self.site = Site(corpus, repository, site_url, neighbours)
         self.env = _environment()
 
     def page(self, template: str, path: str, **context) -> str:
@@ -402,9 +405,9 @@ def _by_year(years: Counter) -> list[tuple[str, int]]:
     return dated + [(facets.UNDATED, years[facets.UNDATED])] * (facets.UNDATED in years)
 
 
-def render(corpus: Corpus, repository: Repository | None = None,
-           site_url: str | None = None) -> dict[str, str | bytes]:
-    return Renderer(corpus, repository, site_url).files()
+def render(corpus: Corpus, repository: Repository | None = None, site_url: str | None = None,
+           neighbours: Neighbours = similar.neighbours) -> dict[str, str | bytes]:
+    return Renderer(corpus, repository, site_url, neighbours).files()
 
 
 def counts(corpus: Corpus) -> dict[str, int]:

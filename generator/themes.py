@@ -371,14 +371,21 @@ def decision(paper_id: str, taxonomy: Taxonomy) -> Override | None:
     return None
 
 
-def assign(papers: list[Paper], taxonomy: Taxonomy) -> list[Paper]:
+def assign(papers: list[Paper], taxonomy: Taxonomy,
+           placed: dict[tuple[str, str, str], tuple[str, ...]] | None = None) -> list[Paper]:
+    """Each paper with its themes: a curator's decision, else the rules'.
+    ``placed`` keeps the rules' placements by paper and text, for the next
+    call with the same taxonomy (a preview's rebuilds)."""
     decided = {o.paper: o for o in taxonomy.overrides}
     decided.update({o.paper: o for o in taxonomy.reviewed})
+    known = {} if placed is None else placed
     result = []
     for paper in papers:
         override = decided.get(paper.id)
-        themes = override.themes if override else choose(paper, taxonomy)
-        result.append(replace(paper, themes=themes))
+        key = (paper.id, paper.title, paper.abstract)
+        if not override and key not in known:
+            known[key] = choose(paper, taxonomy)
+        result.append(replace(paper, themes=override.themes if override else known[key]))
     return result
 
 
