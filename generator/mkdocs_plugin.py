@@ -55,6 +55,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
     indexing_future: Future | None = None  # the search index of this build, being made
+    addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -119,7 +120,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         do (``../themes/t.md``); MkDocs rewrites only Markdown's, so these
         become the pages' addresses here, and a missing page is a warning
         (an error under --strict), as a Markdown link's would be."""
-        return _MD_HREF.sub(lambda m: _address(m, page, files), html)
+        if self.addresses[0] is not files:  # a build's own files, a build's own addresses
+            self.addresses = (files, {})
+        return _MD_HREF.sub(lambda m: _address(m, page, files, self.addresses[1]), html)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         # The docs folder is the generator's output: watching it too would
@@ -176,15 +179,22 @@ _INDEXER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-search")
 _MD_HREF = re.compile(r'href="([^":?#/][^":?#]*\.md)(#[^"]*)?"')
 
 
-def _address(match: re.Match, page: Any, files: Any) -> str:
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri),
-                                             match.group(1)))
-    target = files.get_file_from_path(path)
-    if target is None:
-        log.warning(f"survey: {page.file.src_uri}: a link to {path}, which is not a page "
-                    "of the site")
-        return match.group()
-    return f'href="{target.url_relative_to(page.file)}{match.group(2) or ""}"'
+def _address(match: re.Match, page: Any, files: Any, known: dict) -> str:
+    src = page.file.src_uri
+    folder = posixpath.dirname(src)
+    path = posixpath.normpath(posixpath.join(folder, match.group(1)))
+    # Pages of one folder (other than its index) are served at the same depth:
+    # a link from one of them reads as it does from any other.
+    key = (folder, page.file.url.count("/"), path, path == src)
+    url = known.get(key)
+    if url is None:
+        target = files.get_file_from_path(path)
+        if target is None:
+            log.warning(f"survey: {src}: a link to {path}, which is not a page of the site")
+            return match.group()
+        url = known[key] = target.url_relative_to(page.file)
+    return f'href="{url}{match.group(2) or ""}"'
+
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

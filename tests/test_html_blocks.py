@@ -72,3 +72,30 @@ def test_a_link_to_a_missing_page_is_a_warning(caplog):
     assert out == '<a href="../themes/gone.md">G</a>'
     assert caplog.messages == ["survey: papers/p.md: a link to themes/gone.md, which is not a "
                                "page of the site"]
+
+
+def test_a_page_gone_since_the_last_build_is_a_warning_again(caplog):
+    plugin = SurveyPlugin()
+    page, files = _site()
+    link = '<a href="../themes/t.md">T</a>'
+    assert plugin.on_page_content(link, page=page, config=None, files=files) == \
+        '<a href="../../themes/t/">T</a>'
+    fewer = Files([f for f in files if f.src_uri != "themes/t.md"])
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.survey"):
+        assert plugin.on_page_content(link, page=page, config=None, files=fewer) == link
+    assert caplog.messages == ["survey: papers/p.md: a link to themes/t.md, which is not a "
+                               "page of the site"]
+
+
+def test_pages_of_one_folder_share_addresses_but_its_index_does_not():
+    plugin = SurveyPlugin()
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "S", "docs_dir": ".", "site_dir": "/tmp/never"})
+    files = Files([File(p, ".", "/tmp/never", True) for p in
+                   ("themes/index.md", "themes/a.md", "themes/b.md", "papers/p.md")])
+    link = '<a href="../papers/p.md">P</a>'
+    found = [plugin.on_page_content(link, page=Page(None, files.get_file_from_path(name), config),
+                                    config=None, files=files)
+             for name in ("themes/a.md", "themes/index.md", "themes/b.md")]
+    assert found == ['<a href="../../papers/p/">P</a>', '<a href="../papers/p/">P</a>',
+                     '<a href="../../papers/p/">P</a>']
