@@ -25,9 +25,14 @@ READY = "form[data-find][data-state='done']"  # the search page has loaded its i
 # In the page: the time of the last keystroke, and of the first result on screen.
 CLOCK = """selector => {
   const clock = window.__firstSearch = {typed: 0, shown: 0};
-  document.addEventListener("input", () => { clock.typed = performance.now(); clock.shown = 0; }, true);
+  document.addEventListener("input", () => {
+    clock.typed = performance.now();
+    clock.shown = 0;
+  }, true);
   new MutationObserver(() => {
-    if (!clock.shown && clock.typed && document.querySelector(selector)) clock.shown = performance.now();
+    if (!clock.shown && clock.typed && document.querySelector(selector)) {
+      clock.shown = performance.now();
+    }
   }).observe(document.body, {childList: true, subtree: true});
 }"""
 
@@ -90,7 +95,8 @@ def first_search(site: Path, query: str = "grokking") -> FirstSearch:
             page.wait_for_selector(RESULT, timeout=60_000)
             # The page's own clock: Playwright polls for the selector at
             # growing intervals, which would add up to half a second.
-            seconds = page.evaluate("window.__firstSearch.shown - window.__firstSearch.typed") / 1000
+            clock = page.evaluate("window.__firstSearch")
+            seconds = (clock["shown"] - clock["typed"]) / 1000
             page.wait_for_timeout(500)  # anything the results still fetch
             results = page.locator(RESULT).count()
         finally:
