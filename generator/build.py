@@ -41,12 +41,12 @@ class Stopwatch:
 @dataclass
 class Memo:
     """What one preview session keeps from one rebuild to the next: parsed
-    listings, each paper's placement by the rules, and the related papers.
-    Each is used again only while what it was made from is unchanged (the
-    same listing file; the same taxonomy and paper text; the same texts of
-    all papers)."""
+    listings and YAML files, each paper's placement by the rules, and the
+    related papers. Each is used again only while what it was made from is
+    unchanged (the same file; the same taxonomy and paper text; the same
+    texts of all papers)."""
 
-    listings: content.ListingCache = field(default_factory=content.ListingCache)
+    files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
@@ -75,7 +75,7 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
     """The survey as its pages show it: everything up to rendering."""
     clock = clock or Stopwatch()
     with clock.step("read"):
-        sources = content.read_sources(folder, memo.listings if memo else None)
+        sources = content.read_sources(folder, memo.files if memo else None)
     with clock.step("merge"):
         listings, papers, merge_problems = merge.merge_listings(
             sources.listings, sources.listing_paths)

@@ -5,6 +5,7 @@ the way is collected rather than raised, so one bad file costs only itself.
 """
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -28,25 +29,43 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-class ListingCache:
-    """Parsed listings kept between the rebuilds of one preview session: a
-    listing is parsed again only when its file changed."""
+class FileCache:
+    """Parsed listings and YAML files kept between the rebuilds of one preview
+    session: a file is parsed again only when it changed."""
 
     def __init__(self) -> None:
         self.parsed: dict[tuple, parse.ParsedListing] = {}
+        self.yaml: dict[tuple, object] = {}
 
     def read(self, path: Path, year: int | None, root: Path | None = None) -> parse.ParsedListing:
-        try:
-            info = path.stat()
-        except OSError:
+        key = _file_key(path, year, root)
+        if key is None:
             return read_listing(path, year, root)
-        key = (str(path), info.st_mtime_ns, info.st_size, info.st_ino, year, str(root))
         if key not in self.parsed:
             self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
             self.parsed[key] = read_listing(path, year, root)
         found = self.parsed[key]
         return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
                                    date=found.date)
+
+    def read_yaml(self, path: Path, name: str, root: Path | None = None) -> object:
+        """The file as read_yaml reads it (a copy: the caller may change it)."""
+        key = _file_key(path, name, root)
+        if key is None:
+            return read_yaml(path, name, root)
+        if key not in self.yaml:
+            self.yaml = {k: v for k, v in self.yaml.items() if k[0] != key[0]}
+            self.yaml[key] = read_yaml(path, name, root)
+        return copy.deepcopy(self.yaml[key])
+
+
+def _file_key(path: Path, *more) -> tuple | None:
+    """What tells one version of a file from another; None when it cannot be known."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino, *map(str, more))
 
 
 @dataclass(frozen=True)
@@ -67,17 +86,17 @@ class Sources:
     reviewed_path: str = "reviewed.yml"
 
 
-def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
+def read_sources(content: Path, cache: FileCache | None = None) -> Sources:
     """Read every file of the content folder: the pipeline's input edge."""
     content = Path(content)
+    cache = cache or FileCache()
     problems: list[Problem] = []
     survey = _read_survey(content / "survey.yml", problems, content)
     described, default_year = _described_listings(content, problems)
-    listings = _read_listings(content, described, problems, cache or ListingCache(),
-                              default_year)
+    listings = _read_listings(content, described, problems, cache, default_year)
     taxonomy_path = shown(content / "themes.yml")
     taxonomy, theme_problems = themes.read_taxonomy(
-        read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
+        cache.read_yaml(content / "themes.yml", taxonomy_path, content), taxonomy_path)
     problems += theme_problems
     summary_files = _read_summary_files(content / "summaries", problems, content)
     return Sources(
@@ -88,19 +107,22 @@ def read_sources(content: Path, cache: ListingCache | None = None) -> Sources:
         taxonomy=taxonomy, taxonomy_path=taxonomy_path,
         summaries=tuple(summary_files),
         metadata_path=shown(content / "metadata.yml"),
-        metadata=_read_optional(content / "metadata.yml", problems, content, "metadata record"),
+        metadata=_read_optional(content / "metadata.yml", problems, content, "metadata record",
+                                cache),
         reviewed_path=shown(content / "reviewed.yml"),
-        reviewed=_read_optional(content / "reviewed.yml", problems, content, "reviewed decision"),
+        reviewed=_read_optional(content / "reviewed.yml", problems, content, "reviewed decision",
+                                cache),
         problems=tuple(problems))
 
 
-def _read_optional(path: Path, problems: list[Problem], root: Path, what: str) -> object:
+def _read_optional(path: Path, problems: list[Problem], root: Path, what: str,
+                   cache: FileCache) -> object:
     """An optional YAML file of records, parsed, if there is one; a file that
     cannot be read costs only its records."""
     if not path.exists():
         return None
     try:
-        return read_yaml(path, shown(path), root)
+        return cache.read_yaml(path, shown(path), root)
     except ContentError as err:
         problems += [replace(p, message=p.message + f"; no {what} was used")
                      for p in err.problems]
@@ -234,7 +256,7 @@ def _described_listings(content: Path, problems: list[Problem]
 
 
 def _read_listings(content: Path, described: dict, problems: list[Problem],
-                   cache: ListingCache, default_year: int | None = None) -> list[Listing]:
+                   cache: FileCache, default_year: int | None = None) -> list[Listing]:
     folder = content / "listings"
     names = _listing_files(folder, problems)
     catalogue = shown(content / "listings.yml")
@@ -310,7 +332,7 @@ def _safe_name(name: str) -> bool:
 
 
 def _read_described(path: Path, info: dict | None, problems: list[Problem],
-                    cache: ListingCache, root: Path | None = None) -> Listing | None:
+                    cache: FileCache, root: Path | None = None) -> Listing | None:
     """The listing in a file, or None when there is none to publish (the
     problems say why)."""
     name = path.name
