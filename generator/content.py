@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from . import parse, themes
 from .errors import WARNING, ContentError, Problem
@@ -38,25 +39,27 @@ class FileCache:
         self.yaml: dict[tuple, object] = {}
 
     def read(self, path: Path, year: int | None, root: Path | None = None) -> parse.ParsedListing:
-        key = _file_key(path, year, root)
-        if key is None:
-            return read_listing(path, year, root)
-        if key not in self.parsed:
-            self.parsed = {k: v for k, v in self.parsed.items() if k[0] != key[0]}
-            self.parsed[key] = read_listing(path, year, root)
-        found = self.parsed[key]
+        found = _kept(self.parsed, path, (year, root), lambda: read_listing(path, year, root))
         return parse.ParsedListing(entries=list(found.entries), problems=list(found.problems),
                                    date=found.date)
 
     def read_yaml(self, path: Path, name: str, root: Path | None = None) -> object:
         """The file as read_yaml reads it (a copy: the caller may change it)."""
-        key = _file_key(path, name, root)
-        if key is None:
-            return read_yaml(path, name, root)
-        if key not in self.yaml:
-            self.yaml = {k: v for k, v in self.yaml.items() if k[0] != key[0]}
-            self.yaml[key] = read_yaml(path, name, root)
-        return copy.deepcopy(self.yaml[key])
+        return copy.deepcopy(_kept(self.yaml, path, (name, root),
+                                   lambda: read_yaml(path, name, root)))
+
+
+def _kept(store: dict, path: Path, more: tuple, make: Callable[[], Any]) -> Any:
+    """What ``make`` makes of this version of the file: kept in ``store``
+    (with no older version of the same file), made again when the file changed."""
+    key = _file_key(path, *more)
+    if key is None:
+        return make()
+    if key not in store:
+        for old in [k for k in store if k[0] == key[0]]:
+            del store[old]
+        store[key] = make()
+    return store[key]
 
 
 def _file_key(path: Path, *more) -> tuple | None:
