@@ -19,7 +19,7 @@ from pathlib import Path
 from . import content, merge, metadata, review, similar, summaries, themes
 from .errors import Problem
 from .model import Corpus, Paper, Taxonomy
-from .render import Repository, render
+from .render import KeptPages, Repository, render, shared_inputs
 from .write import SyncReport, sync
 
 
@@ -41,21 +41,28 @@ class Stopwatch:
 @dataclass
 class Memo:
     """What one preview session keeps from one rebuild to the next: parsed
-    listings and YAML files, each paper's placement by the rules, and the
-    related papers. Each is used again only while what it was made from is
-    unchanged (the same file; the same taxonomy and paper text; the same
-    texts of all papers)."""
+    listings and YAML files, each paper's placement by the rules, the related
+    papers, and the paper pages. Each is used again only while what it was
+    made from is unchanged (the same file; the same taxonomy and paper text;
+    the same texts of all papers; the same inputs of the page)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
     related: list[tuple[int, ...]] = field(default_factory=list)
+    shared: tuple = ()
+    pages: KeptPages = field(default_factory=dict)
 
     def placements(self, taxonomy: Taxonomy) -> dict[tuple[str, str, str], tuple[str, ...]]:
         if taxonomy != self.taxonomy:
             self.taxonomy, self.placed = taxonomy, {}
         return self.placed
+
+    def paper_pages(self, shared: tuple) -> KeptPages:
+        if shared != self.shared:
+            self.shared, self.pages = shared, {}
+        return self.pages
 
     def neighbours(self, texts: list[str], k: int) -> list[tuple[int, ...]]:
         if texts != self.texts or len(self.related) != len(texts):
@@ -118,8 +125,9 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):
+        kept = memo.paper_pages(shared_inputs(corpus, repository, site_url)) if memo else None
         files = render(corpus, repository, site_url,
-                       memo.neighbours if memo else similar.neighbours)
+                       memo.neighbours if memo else similar.neighbours, kept)
     with clock.step("write"):
         report = sync(files, Path(docs))
     return Generated(corpus, report, clock.seconds)

@@ -272,11 +272,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+# Paper pages a preview rendered before, by paper id: what each was made
+# from (see Renderer.paper_inputs), and its text.
+KeptPages = dict[str, tuple[tuple, str]]
+
+
 class Renderer:
     def __init__(self, corpus: Corpus, repository: Repository | None = None,
-                 site_url: str | None = None, neighbours: Neighbours = similar.neighbours):
+                 site_url: str | None = None, neighbours: Neighbours = similar.neighbours,
+                 kept: KeptPages | None = None):
         self.site = Site(corpus, repository, site_url, neighbours)
         self.env = _environment()
+        self.kept = kept
 
     def page(self, template: str, path: str, **context) -> str:
         def link(target: str, anchor: str = "") -> Safe:
@@ -328,8 +335,30 @@ class Renderer:
             files[listing_path(listing)] = self.page(
                 "listing.md.j2", listing_path(listing), listing=listing)
         for paper in corpus.papers:
-            files[paper_path(paper)] = self.page("paper.md.j2", paper_path(paper), paper=paper)
+            files[paper_path(paper)] = self.paper_page(paper)
         return files | self.feeds()
+
+    def paper_page(self, paper: Paper) -> str:
+        """A paper's page; in a preview, the page of the last rebuild when
+        nothing it is made from has changed."""
+        if self.kept is None:
+            return self.page("paper.md.j2", paper_path(paper), paper=paper)
+        inputs = self.paper_inputs(paper)
+        old = self.kept.get(paper.id)
+        if old is None or old[0] != inputs:
+            old = self.kept[paper.id] = (
+                inputs, self.page("paper.md.j2", paper_path(paper), paper=paper))
+        return old[1]
+
+    def paper_inputs(self, paper: Paper) -> tuple:
+        """What a paper's page shows besides what all pages share (see
+        ``shared_inputs``): the paper, its summary, its related papers, its
+        neighbours in its primary theme, its citation key."""
+        site = self.site
+        return (paper, site.corpus.summaries.get(paper.id),
+                tuple((r.id, r.title, r.primary_theme) for r in site.related[paper.id]),
+                tuple(p and (p.id, p.title) for p in site.around(paper)),
+                site.bib_keys[paper.id])
 
     def entry(self, paper: Paper) -> str:
         page = self.site.absolute(paper_path(paper))
@@ -406,8 +435,16 @@ def _by_year(years: Counter) -> list[tuple[str, int]]:
 
 
 def render(corpus: Corpus, repository: Repository | None = None, site_url: str | None = None,
-           neighbours: Neighbours = similar.neighbours) -> dict[str, str | bytes]:
-    return Renderer(corpus, repository, site_url, neighbours).files()
+           neighbours: Neighbours = similar.neighbours,
+           kept: KeptPages | None = None) -> dict[str, str | bytes]:
+    return Renderer(corpus, repository, site_url, neighbours, kept).files()
+
+
+def shared_inputs(corpus: Corpus, repository: Repository | None, site_url: str | None) -> tuple:
+    """What every paper page draws on: the themes' and listings' names and
+    addresses, the repository of the editing links, the site's address."""
+    return (tuple((t.id, t.title) for t in corpus.taxonomy.themes),
+            tuple((l.file, l.id, l.title) for l in corpus.listings), repository, site_url)
 
 
 def counts(corpus: Corpus) -> dict[str, int]:

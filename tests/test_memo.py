@@ -49,3 +49,44 @@ def test_related_papers_kept_by_a_preview_follow_every_edit(tmp_path):
     page = "papers/a-survey-of-protein-folding.md"
     assert (docs / page).read_text() == (fresh / page).read_text()
     assert (docs / "data" / "papers.json").read_text() == (fresh / "data" / "papers.json").read_text()
+
+
+SEED = Path(__file__).parent / "seed" / "content"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = [  # one edit of each kind a curator makes while previewing
+    ("summaries/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets.md",
+     "\n---\n", "\n---\nA sentence added in the preview.\n"),
+    ("listings.yml", 'title: "Generalization across models, tasks and domains',
+     'title: "Generalization across all models, tasks and domains'),
+    ("themes.yml", "title: Theory of generalization", "title: Theories of generalization"),
+    ("metadata.yml", 'venue: "ICLR 2024"', 'venue: "ICLR 2024 (oral)"'),
+    # A paper leaves two themes' lists and joins a third: its neighbours' pages change.
+    ("reviewed.yml", "themes: [domain-generalization, language-speech]",
+     "themes: [generalization-theory]"),
+]
+
+
+def test_a_preview_after_each_kind_of_edit_writes_what_a_fresh_build_writes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    memo, docs = Memo(), tmp_path / "docs"
+    generate(content, docs, memo=memo, site_url="https://example.org/s/")
+    for n, (name, old, new) in enumerate(EDITS):
+        _replace(content / name, old, new)
+        written = generate(content, docs, memo=memo, site_url="https://example.org/s/").sync
+        fresh = tmp_path / f"fresh-{n}"
+        generate(content, fresh, site_url="https://example.org/s/")
+        assert written is not None and written.written, name  # the edit changed pages
+        assert _files(docs) == _files(fresh), name
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
