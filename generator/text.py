@@ -145,6 +145,7 @@ def _quoted(title: str) -> str:
 TEASER_MAX = 220
 
 
+@lru_cache(maxsize=1 << 15)  # a preview's rebuilds ask again for every paper's
 def teaser(text: str) -> str:
     """A text's first sentence, cut at a word if it runs long: the one line
     that stands for a paper in lists. A sentence ends at ".", "!" or "?"
