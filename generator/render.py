@@ -336,6 +336,9 @@ class Renderer:
                 "listing.md.j2", listing_path(listing), listing=listing)
         for paper in corpus.papers:
             files[paper_path(paper)] = self.paper_page(paper)
+        if self.kept is not None:  # a preview keeps only the pages of papers still listed
+            for gone in self.kept.keys() - {p.id for p in corpus.papers}:
+                del self.kept[gone]
         return files | self.feeds()
 
     def paper_page(self, paper: Paper) -> str:

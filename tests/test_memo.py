@@ -90,3 +90,15 @@ def test_a_preview_after_each_kind_of_edit_writes_what_a_fresh_build_writes(tmp_
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.name.startswith(".")}
+
+
+def test_a_preview_forgets_the_pages_of_papers_no_longer_listed(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SMALL, content)
+    memo = Memo()
+    generate(content, tmp_path / "docs", memo=memo)
+    assert "a-survey-of-protein-folding" in memo.pages
+    _replace(content / "listings" / "b.txt",
+             "A Survey of Protein Folding\nWe review protein structure prediction.\n", "")
+    generate(content, tmp_path / "docs", memo=memo)
+    assert "a-survey-of-protein-folding" not in memo.pages and memo.pages
