@@ -10,6 +10,7 @@ PAGES = {
     "paper with a summary": "papers/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets/",
     "paper without a summary": "papers/grokking-tickets-lottery-tickets-accelerate-grokking/",
     "listing": "listings/000_efa8ebba231a56d6/",
+    "cross-listed": "cross-listed/",
     "search with results": "search/?q=generalization",
 }
 RESULTS = "#find-results .find-title a"  # the search page's results (assets/find.js)
@@ -41,3 +42,16 @@ def test_no_serious_or_critical_violations(server, browser, axe, scheme):
             found[name] = violations
     context.close()
     assert not found, found
+
+
+@pytest.mark.parametrize("name", ["theme", "paper with a summary", "paper without a summary",
+                                  "listing", "cross-listed"])
+def test_each_page_kind_fits_a_phone(server, browser, name):
+    """At 360 px nothing makes the page scroll sideways (a wide table scrolls in its own box)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.goto(server + PAGES[name])
+    width = tab.evaluate("document.documentElement.clientWidth")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width, name
+    assert tab.locator("article h1").count() == 1 and tab.locator("article a").count() > 5
+    context.close()
