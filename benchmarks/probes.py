@@ -2,22 +2,14 @@
 site, in a browser, and an edit reaching the page a live preview serves."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import Corpus
-from generator.preview import Preview
+from generator.preview import BROWSER_ARGS, CHROMIUM, Preview, serving
 
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"]
 # A search result: a link to a paper page in the search page's result list.
 RESULT = '#find-results a[href*="papers/"], #search a[href*="papers/"]'
 QUERY_BOX = 'input[name=q], #search input'
@@ -55,25 +47,6 @@ class FirstSearch:
 
 def _is_code(name: str) -> bool:
     return name.endswith((".js", ".css")) or "wasm" in name
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """The site over loopback HTTP, as a web server would serve it."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def first_search(site: Path, query: str = "grokking") -> FirstSearch:

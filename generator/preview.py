@@ -1,16 +1,49 @@
-"""Run a live preview server in the background: for the preview test and the
-latency benchmark, which both watch an edit reach the served page."""
+"""Servers for the tests and the benchmarks: a live preview in the background
+(the preview test and the latency benchmark both watch an edit reach the
+served page), and a built site over loopback HTTP for headless Chromium."""
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# Debian's Chromium, driven by Playwright, headless (Playwright's own download does not run here).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """The built site over loopback HTTP, as a web server would serve it: its
+    address, ending in "/"."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
 
 PROJECT_FILES = ("mkdocs.yml", "overrides", "content")
 

@@ -1,35 +1,17 @@
 """Headless Chromium (Debian's, driven by Playwright) over a site served on
 loopback: the fixtures the browser tests of finding papers share."""
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+from generator.preview import BROWSER_ARGS, CHROMIUM, serving
 
 
 def serve(site: Path):
     """Serve the folder; yield its address, then stop."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving(site) as url:
+        yield url
 
 
 def chromium():
@@ -40,7 +22,7 @@ def chromium():
             pytest.fail(f"no Chromium at {CHROMIUM}: CI must install it (see .ci/run)")
         pytest.skip("no Chromium at " + CHROMIUM)
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield browser
         browser.close()
 

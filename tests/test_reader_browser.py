@@ -3,6 +3,7 @@ related papers, the BibTeX copy button, the charts in both colour schemes and
 on a phone, and the reader's system colour scheme honoured."""
 import datetime
 import re
+from contextlib import contextmanager
 
 import pytest
 from _reader import page, text_of
@@ -77,15 +78,22 @@ def test_previous_and_next_follow_the_primary_theme(built_site, seed_data):
     assert f'href="../{members[at - 1]}/"' in tail and f'href="../{members[at + 1]}/"' in tail
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_system_colour_scheme_is_honoured_and_the_toggle_kept(server, browser, scheme):
+@contextmanager
+def home_in(scheme: str, server, browser):
+    """The home page with the reader's system set to ``scheme``, which the site follows."""
     context = browser.new_context(color_scheme=scheme)
     tab = context.new_page()
     tab.goto(server)
     assert tab.get_attribute("body", "data-md-color-scheme") == (
         "slate" if scheme == "dark" else "default")
-    assert tab.locator("form[data-md-component=palette] label").count() == 3
+    yield tab
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_system_colour_scheme_is_honoured_and_the_toggle_kept(server, browser, scheme):
+    with home_in(scheme, server, browser) as tab:
+        assert tab.locator("form[data-md-component=palette] label").count() == 3
 
 
 def luminance(rgb: str) -> float:
@@ -114,18 +122,13 @@ CHART_COLOURS = """() => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_chart_reads_in_both_schemes(server, browser, scheme):
-    context = browser.new_context(color_scheme=scheme)
-    tab = context.new_page()
-    tab.goto(server)
-    assert tab.get_attribute("body", "data-md-color-scheme") == (
-        "slate" if scheme == "dark" else "default")
-    bars = tab.evaluate(CHART_COLOURS)
+    with home_in(scheme, server, browser) as tab:
+        bars = tab.evaluate(CHART_COLOURS)
     assert bars
     for bar in bars:
         assert contrast(bar["bar"], bar["bg"]) >= 3, bar  # non-text contrast (WCAG 1.4.11)
         assert contrast(bar["text"], bar["bg"]) >= 4.5, bar
         assert bar["width"] >= 1
-    context.close()
 
 
 def test_chart_fits_a_phone(server, browser):
