@@ -51,7 +51,3 @@ class _Stash(Preprocessor):
 class HtmlBlocks(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.preprocessors.register(_Stash(md), "survey_html_blocks", PRIORITY)
-
-
-def makeExtension(**kwargs) -> HtmlBlocks:  # noqa: N802 (Python-Markdown's name)
-    return HtmlBlocks(**kwargs)

@@ -206,6 +206,8 @@ def theme_cues(theme: Theme) -> tuple[ConceptCues, ...]:
     whose only word may go on)."""
     known = _CUES.get(id(theme))
     if known is None or known[0] is not theme:
+        if len(_CUES) > 1024:  # a preview reads the themes anew at each rebuild
+            _CUES.clear()
         known = _CUES[id(theme)] = (theme, tuple(_concept_cues(c) for c in theme.concepts))
     return known[1]
 
