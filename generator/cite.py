@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from .model import Paper
@@ -102,12 +102,6 @@ def entry(paper: Paper, key: str, page: str | None = None) -> str:
     kind = "article" if paper.venue else "misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields(paper, page))
     return f"@{kind}{{{key},\n{body}\n}}\n"
-
-
-def bib_file(papers: Iterable[Paper], key_of: Mapping[str, str],
-             page_of: Mapping[str, str]) -> str:
-    """A .bib file of these papers, in the order given."""
-    return "\n".join(entry(p, key_of[p.id], page_of.get(p.id)) for p in papers)
 
 
 def highwire(paper: Paper) -> dict:

@@ -7,7 +7,6 @@ for content the build cannot do without (a missing ``listings.yml``, say).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -35,10 +34,6 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.level is Level.ERROR
-
-
-def count_errors(problems: Iterable[Problem]) -> int:
-    return sum(p.is_error for p in problems)
 
 
 class ContentError(Exception):
