@@ -49,8 +49,7 @@ class Memo:
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
-    texts: list[str] = field(default_factory=list)
-    related: list[tuple[int, ...]] = field(default_factory=list)
+    related: similar.Similar | None = None
     shared: tuple = ()
     pages: KeptPages = field(default_factory=dict)
 
@@ -65,9 +64,12 @@ class Memo:
         return self.pages
 
     def neighbours(self, texts: list[str], k: int) -> list[tuple[int, ...]]:
-        if texts != self.texts or len(self.related) != len(texts):
-            self.texts, self.related = texts, similar.neighbours(texts, k)
-        return self.related
+        """The related papers, computed again only for the papers an edit
+        can have changed them for (see ``similar.update``)."""
+        if len(texts) < 2 or k < 1:
+            return similar.neighbours(texts, k)
+        self.related = similar.update(self.related, texts, k)
+        return self.related.found
 
 
 @dataclass

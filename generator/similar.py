@@ -3,39 +3,127 @@
 Used for the related papers on each paper page and for the themes' review
 queue. The similarity matrix is never held whole: rows are multiplied a
 block at a time, so 10,000 papers need a few tens of MB, not 800 MB.
+
+A live preview asks again after every edit (``update``): only the rows of
+the papers whose vectors changed, and of the papers that had one of them
+among their nearest, are computed again; the rest keep their neighbours,
+unless a changed paper now beats one of them. The result is the same as
+``neighbours`` gives, to the last tie.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 BLOCK = 512  # rows of the similarity matrix computed at once
 
 
+@dataclass(frozen=True)
+class Similar:
+    """The nearest texts of each text, and what a later ``update`` needs."""
+
+    texts: tuple[str, ...]
+    k: int
+    vectors: csr_matrix  # one TF-IDF row per text
+    terms: np.ndarray  # the vectors' columns: their words, in sorted order
+    top: np.ndarray  # (texts, k): each text's nearest, most similar first
+    scores: np.ndarray  # (texts, k): their similarities
+
+    @property
+    def found(self) -> list[tuple[int, ...]]:
+        return [tuple(int(i) for i in row) for row in self.top]
+
+
 def neighbours(texts: Sequence[str], k: int = 5) -> list[tuple[int, ...]]:
     """For each text, the indices of the ``k`` most similar other texts, most
     similar first; ties go to the lower index, so the result is deterministic."""
-    n = len(texts)
-    if n < 2 or k < 1:
+    if len(texts) < 2 or k < 1:
         return [() for _ in texts]
-    vectors = _vectors(texts)
-    k = min(k, n - 1)
+    return update(None, texts, k).found
+
+
+def update(last: Similar | None, texts: Sequence[str], k: int) -> Similar:
+    """The nearest ``k`` of each text (at least two texts), reusing what
+    ``last`` found where the texts' vectors are unchanged."""
+    texts = tuple(texts)
+    if last is not None and last.texts == texts and last.k == k:
+        return last
+    vectors, terms = _vectors(texts)
+    k = min(k, len(texts) - 1)
+    changed = None if last is None else _changed_rows(last, vectors, terms, k)
+    if changed is None or len(changed) > len(texts) // 2:
+        top, scores = _rows(vectors, np.arange(len(texts)), k)
+        return Similar(texts, k, vectors, terms, top, scores)
+    assert last is not None
+    top, scores = _refresh(last, vectors, changed)
+    return Similar(texts, k, vectors, terms, top, scores)
+
+
+def _refresh(last: Similar, vectors: csr_matrix, changed: np.ndarray):
+    """``last``'s neighbours after the rows ``changed`` changed: a row that
+    changed, or that had a changed row among its nearest, is computed again;
+    any other keeps its nearest (their similarity is unchanged, and every
+    other unchanged text was no nearer) and weighs the changed rows against them."""
+    n, k = last.top.shape
+    is_changed = np.zeros(n, dtype=bool)
+    is_changed[changed] = True
+    stale = is_changed | is_changed[last.top].any(axis=1)
+    top, scores = last.top.copy(), last.scores.copy()
+    redo = np.flatnonzero(stale)
+    top[redo], scores[redo] = _rows(vectors, redo, k)
+    keep = np.flatnonzero(~stale)
+    if len(keep) and len(changed):
+        against = (vectors[keep] @ vectors[changed].T.tocsr()).toarray()
+        columns = np.hstack([last.top[keep], np.broadcast_to(changed, against.shape)])
+        values = np.hstack([last.scores[keep], against])
+        order = np.lexsort((columns, -values), axis=1)[:, :k]
+        top[keep] = np.take_along_axis(columns, order, axis=1)
+        scores[keep] = np.take_along_axis(values, order, axis=1)
+    return top, scores
+
+
+def _changed_rows(last: Similar, vectors: csr_matrix, terms: np.ndarray,
+                  k: int) -> np.ndarray | None:
+    """The rows whose vector is not what it was in ``last`` (None: start afresh)."""
+    if last.vectors.shape[0] != vectors.shape[0] or last.k != k or not len(terms):
+        return None
+    old, rows = last.vectors, last.vectors.shape[0]
+    at = np.searchsorted(terms, last.terms)
+    kept = (at < len(terms)) & (terms[np.minimum(at, len(terms) - 1)] == last.terms)
+    row_of = np.repeat(np.arange(rows), np.diff(old.indptr))  # each stored value's row
+    counted = kept[old.indices]
+    moved = csr_matrix((old.data[counted], (row_of[counted], at[old.indices[counted]])),
+                       shape=vectors.shape)
+    diff = (vectors - moved).tocsr()
+    diff.eliminate_zeros()
+    dropped = np.zeros(rows, dtype=bool)  # rows with a word no longer counted
+    dropped[row_of[~counted]] = True
+    return np.flatnonzero((np.diff(diff.indptr) > 0) | dropped)
+
+
+def _rows(vectors: csr_matrix, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest ``k`` of each of ``rows``, and their similarities, a block at a time."""
+    top = np.zeros((len(rows), k), dtype=np.int64)
+    scores = np.zeros((len(rows), k), dtype=vectors.dtype)
     others = vectors.T.tocsr()
-    result: list[tuple[int, ...]] = []
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
-        scores = (vectors[start:stop] @ others).toarray()
-        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never the paper itself
-        result += _top_rows(scores, k)
-    return result
+    for start in range(0, len(rows), BLOCK):
+        block = rows[start:start + BLOCK]
+        found = (vectors[block] @ others).toarray()
+        found[np.arange(len(block)), block] = -1.0  # never the paper itself
+        top[start:start + len(block)] = _top_rows(found, k)
+        scores[start:start + len(block)] = np.take_along_axis(
+            found, top[start:start + len(block)], axis=1)
+    return top, scores
 
 
-def _top_rows(scores: np.ndarray, k: int) -> list[tuple[int, ...]]:
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     """Each row's ``k`` best columns, best first, ties to the lower column."""
     if k >= scores.shape[1]:
-        return [_top(row, k) for row in scores]
+        return np.array([_top(row, k) for row in scores], dtype=np.int64).reshape(-1, k)
     best = np.argpartition(scores, -k, axis=1)[:, -k:]
     chosen = np.take_along_axis(scores, best, axis=1)
     floor = chosen.min(axis=1)
@@ -43,22 +131,29 @@ def _top_rows(scores: np.ndarray, k: int) -> list[tuple[int, ...]]:
     clear = (scores >= floor[:, None]).sum(axis=1) == k
     order = np.lexsort((best, -chosen), axis=1)
     ranked = np.take_along_axis(best, order, axis=1)
-    return [tuple(int(i) for i in ranked[r]) if clear[r] else _top(scores[r], k)
-            for r in range(len(scores))]
+    for r in np.flatnonzero(~clear):
+        ranked[r] = _top(scores[r], k)
+    return ranked
 
 
-def _vectors(texts: Sequence[str]):
+def _vectors(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
+    """The texts' TF-IDF vectors, and their columns' words."""
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5,
                                  token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b", dtype=np.float32)
     try:
-        return vectorizer.fit_transform(texts).tocsr()
+        return _fitted(vectorizer, texts)
     except ValueError:  # no words at all (every text empty or stop words)
         vectorizer.set_params(max_df=1.0, stop_words=None)
         try:
-            return vectorizer.fit_transform(texts).tocsr()
+            return _fitted(vectorizer, texts)
         except ValueError:
-            from scipy.sparse import csr_matrix
-            return csr_matrix((len(texts), 1), dtype=np.float32)
+            return csr_matrix((len(texts), 1), dtype=np.float32), np.array([], dtype=str)
+
+
+def _fitted(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
+    vectors = vectorizer.fit_transform(texts).tocsr()
+    vectors.sort_indices()
+    return vectors, np.asarray(vectorizer.get_feature_names_out(), dtype=str)
 
 
 def _top(row: np.ndarray, k: int) -> tuple[int, ...]:
