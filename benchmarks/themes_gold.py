@@ -2,7 +2,8 @@
 
 The gold set (tests/gold/themes.yml) gives seed papers the themes a reader
 of the field gives them after reading the abstract, with a reason for each.
-This reports, for all gold papers and for the held-out part separately:
+This reports, for all gold papers and for the held-out part separately (and
+for each draw of held-out papers, when there are several):
 
 * primary precision: the share of papers whose primary theme is the gold
   primary (strictly right);
@@ -39,6 +40,7 @@ class Gold:
     also: tuple[str, ...]  # acceptable, not required
     reason: str
     part: str  # "tune" or "held-out"
+    draw: int | None = None  # for a held-out paper, the seed of the draw that brought it in
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Verdict:
 def read_gold(path: Path) -> list[Gold]:
     data = read_yaml(path, str(path))
     return [Gold(g["paper"], tuple(g["themes"]), tuple(g.get("also") or ()), g["reason"],
-                 g["part"]) for g in data["papers"]]
+                 g["part"], g.get("draw")) for g in data["papers"]]
 
 
 def verdicts(corpus: Corpus, gold: list[Gold], rules_only: bool) -> list[Verdict]:
@@ -91,12 +93,17 @@ def figures(found: list[Verdict]) -> dict[str, float]:
 
 
 def report(corpus: Corpus, gold: list[Gold]) -> dict[str, dict[str, float]]:
-    """Figures by (how placed, part)."""
+    """Figures by (how placed, part); the held-out part also by draw
+    ("rules/held-out/12": the held-out papers of draw 12)."""
     result = {}
+    draws = sorted({g.draw for g in gold if g.part == "held-out" and g.draw is not None})
     for how, rules_only in (("rules", True), ("site", False)):
         found = verdicts(corpus, gold, rules_only)
         result[f"{how}/all"] = figures(found)
-        result[f"{how}/held-out"] = figures([v for v in found if v.gold.part == "held-out"])
+        held = [v for v in found if v.gold.part == "held-out"]
+        result[f"{how}/held-out"] = figures(held)
+        for draw in draws if len(draws) > 1 else ():
+            result[f"{how}/held-out/{draw}"] = figures([v for v in held if v.gold.draw == draw])
         result[f"{how}/tune"] = figures([v for v in found if v.gold.part == "tune"])
     return result
 
@@ -112,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = read_corpus(Path(args.content))
     gold = read_gold(Path(args.gold))
     for key, f in report(corpus, gold).items():
-        print(f"{key:16} {f['papers']:3d} papers: primary right {100 * f['primary']:5.1f}%, "
+        print(f"{key:19} {f['papers']:3d} papers: primary right {100 * f['primary']:5.1f}%, "
               f"with a wrong theme {100 * f['wrong']:5.1f}%, missing a gold theme "
               f"{100 * f['missed']:5.1f}%")
     if args.list:

@@ -13,15 +13,20 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
    generalization ("covariate shift adaptation" likewise for adaptation).
 1. A theme is a candidate when its score reaches the threshold.
 2. The primary theme is the best candidate by, in turn: evidence in the
-   title (a title that names a theme's topic decides); for title evidence,
-   the facet of the theme (facets are listed in themes.yml in the order they
-   rank, e.g. the kind of generalization before methods and applications);
-   the score; the number of distinct concepts; title evidence after the
-   title's first "for" (the purpose, as in "quantization for domain
-   generalization", before the means); title evidence standing earlier in
-   the title; the longer phrase (the more specific: "covariate shift
-   adaptation" over "covariate shift"); and last, the order of the themes in
-   the file.
+   title (a title that names a theme's topic decides); a title that names a
+   kind of generalization (a theme of the first-ranked facet found by a
+   phrase with "generalization" in it or just before it, "compositional
+   generalization"); the points of the title evidence (two concepts named
+   in the title say more than one); for title evidence, the facet of the
+   theme (facets are listed in themes.yml in the order they rank, e.g. the
+   kind of generalization before methods and applications); the score; the
+   number of distinct concepts; title evidence that is not only a modifier
+   naming the means ("explanation-based finetuning": followed by "based",
+   "driven", "guided" or "inspired"); title evidence after the title's first
+   "for" (the purpose, as in "quantization for domain generalization",
+   before the means); title evidence standing earlier in the title; the
+   longer phrase (the more specific: "covariate shift adaptation" over
+   "covariate shift"); and last, the order of the themes in the file.
 3. Another candidate joins as a secondary theme only with evidence in the
    title or two distinct concepts found by phrases that could decide alone:
    one passing phrase, or weak abstract words, are not enough.
@@ -80,6 +85,8 @@ class Match:
     rule: Rule
     field: str  # where the phrase was found: "title" or "abstract"
     position: int  # where in that field
+    means: bool = False  # in the title, before "based" or the like: the means, not the topic
+    names_generalization: bool = False  # in the title, naming one ("domain generalization")
 
     @property
     def points(self) -> int:
@@ -110,6 +117,23 @@ class Score:
     def purpose(self) -> bool:
         """Whether title evidence comes after "for": the purpose, not the means."""
         return any(m.in_title and m.position > self.purpose_at for m in self.matches)
+
+    @property
+    def title_points(self) -> int:
+        """The points of its evidence in the title: how much the title says of it."""
+        return sum(m.points for m in self.matches if m.in_title)
+
+    @property
+    def names_generalization(self) -> bool:
+        """Whether its title evidence names a generalization ("compositional
+        generalization", "generalization across domains" aside)."""
+        return any(m.names_generalization for m in self.matches if m.in_title)
+
+    @property
+    def means(self) -> bool:
+        """Whether all its title evidence names the means ("explanation-based")."""
+        found = [m for m in self.matches if m.in_title]
+        return bool(found) and all(m.means for m in found)
 
     @property
     def first(self) -> int:
@@ -188,12 +212,36 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
         for place in places:
             at = texts[place].find(needle)
             if at >= 0:
-                match = Match(theme.id, concept, rule, place, at)
+                title = place == "title"
+                match = Match(theme.id, concept, rule, place, at,
+                              title and _followed_by(texts["title"], at + len(needle), MEANS_WORDS),
+                              title and ("generali" in needle or _followed_by(
+                                  texts["title"], at + len(needle), GENERALIZATION_WORDS)))
                 if best is None or (match.points, match.in_title, -at) > (
                         best.points, best.in_title, -best.position):
                     best = match
                 break
     return best
+
+
+# Words that make the title phrase before them a modifier naming the means:
+# "explanation-based finetuning" is about finetuning, by way of explanations.
+MEANS_WORDS = (" based ", " driven ", " guided ", " inspired ")
+# The word after a title phrase that makes it name a kind of generalization:
+# "compositional generalization", "temporal distribution generalization".
+GENERALIZATION_WORDS = (" generaliz", " generalis")
+_REST_OF_WORD = re.compile(r"\w*")
+
+
+def _followed_by(title: str, end: int, following: tuple[str, ...]) -> bool:
+    """Whether the title goes on with one of the ``following`` words at ``end``
+    (where a phrase found ends: after its last word's space, or inside a word
+    a prefix phrase found, whose rest is skipped)."""
+    if title[end - 1:end] == " ":
+        end -= 1
+    else:
+        end = _REST_OF_WORD.match(title, end).end()  # type: ignore[union-attr]
+    return title.startswith(following, end)
 
 
 ConceptCues = tuple[Concept, frozenset[str], tuple[str, ...]]
@@ -288,8 +336,10 @@ def rank_key(score: Score, taxonomy: Taxonomy) -> tuple:
     facets = {f: i for i, rank in enumerate(taxonomy.facets) for f in rank}
     facet = facets.get(score.theme.facet, len(facets))
     order = next(i for i, t in enumerate(taxonomy.themes) if t.id == score.theme.id)
-    return (not score.title, facet if score.title else 0, -score.points,
-            -len(score.matches), not score.purpose, score.first, -score.longest, order)
+    names_kind = score.names_generalization and facet == 0
+    return (not score.title, not names_kind, -score.title_points, facet if score.title else 0,
+            -score.points, -len(score.matches), score.means, not score.purpose, score.first,
+            -score.longest, order)
 
 
 def ranked(scored: dict[str, Score], taxonomy: Taxonomy) -> list[Score]:
@@ -316,11 +366,11 @@ def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
 
 def margin(scored: dict[str, Score], taxonomy: Taxonomy) -> int | None:
     """By how many points the primary beat the best rival that stood on equal
-    terms with it before the score was counted (title evidence, and facet when
-    that evidence is in the title); None when no rival did: the stated order
-    decided, not the points."""
+    terms with it before the score was counted (title evidence, a named kind of
+    generalization, the points in the title, and facet when that evidence is in
+    the title); None when no rival did: the stated order decided, not the points."""
     best = ranked(scored, taxonomy)
-    terms = [rank_key(s, taxonomy)[:2] for s in best]
+    terms = [rank_key(s, taxonomy)[:4] for s in best]
     rival = next((s for s, t in zip(best[1:], terms[1:], strict=False) if t == terms[0]), None)
     return None if rival is None else best[0].points - rival.points
 

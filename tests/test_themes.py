@@ -233,6 +233,21 @@ def test_the_purpose_after_for_breaks_a_tie_between_equal_facets(concepts):
     assert themes_of(concepts, "Reinforcement learning for pruning")[0] == "compress"
 
 
+def test_more_title_evidence_ranks_before_the_facet_unless_a_generalization_is_named(concepts):
+    # Two optimization concepts in the title outweigh one of the kind theme...
+    assert themes_of(concepts, "A sharpness-aware optimizer under distribution shift")[0] == "optim"
+    # ...but a title naming the kind of generalization keeps it first.
+    assert themes_of(concepts, "A sharpness-aware optimizer for distribution shift "
+                               "generalization")[0] == "shift"
+
+
+def test_a_modifier_naming_the_means_ranks_after_the_topic(concepts):
+    # Equal facets and points: "sharpness-based" is how the paper prunes, not its topic.
+    assert themes_of(concepts, "Sharpness-based pruning")[0] == "compress"
+    assert themes_of(concepts, "Pruning-based sharpness")[0] == "optim"
+    assert themes_of(concepts, "Sharpness and pruning")[0] == "optim"  # the earlier one
+
+
 def test_a_secondary_theme_needs_title_evidence_or_two_strong_concepts(concepts):
     # vision has one weak abstract word next to a strong one: not enough to join.
     one = themes_of(concepts, "Reinforcement learning agents",

@@ -46,6 +46,7 @@ def test_the_gold_set_is_sound(corpus):
     themes = {t.id for t in corpus.taxonomy.themes}
     assert len(gold) >= 60 and len({g.paper for g in gold}) == len(gold)
     assert sum(g.part == "held-out" for g in gold) >= 25
+    assert all(g.draw is not None for g in gold if g.part == "held-out")
     assert {g.part for g in gold} == {"tune", "held-out"}
     for g in gold:
         assert g.paper in ids, g.paper
@@ -67,17 +68,23 @@ def test_wrong_and_missed_themes_are_counted():
     assert off.wrong == ("d",) and not off.primary_right
 
 
+def test_each_held_out_draw_is_reported_apart(figures):
+    draws = [k for k in figures if k.startswith("rules/held-out/")]
+    assert sorted(draws) == ["rules/held-out/12", "rules/held-out/15"]
+    assert sum(figures[k]["papers"] for k in draws) == figures["rules/held-out"]["papers"]
+
+
 def test_placement_does_not_get_worse(figures):
     # Floors a little below today's figures (see the report of benchmarks/themes_gold.py).
-    assert figures["rules/all"]["primary"] >= 0.86
+    assert figures["rules/all"]["primary"] >= 0.82
     assert figures["rules/all"]["wrong"] <= 0.05
-    assert figures["rules/held-out"]["primary"] >= 0.85
-    assert figures["rules/held-out"]["wrong"] <= 0.07
+    assert figures["rules/held-out"]["primary"] >= 0.74
+    assert figures["rules/held-out"]["wrong"] <= 0.11
 
 
-@pytest.mark.xfail(strict=True, reason="the issue's targets are not met on the held-out part yet: "
-                                       "86.7% primaries right and 6.7% with a wrong theme "
-                                       "(all: 87.5% and 2.5%)")
+@pytest.mark.xfail(strict=True, reason="the issue's targets are not met yet: on the held-out "
+                                       "part (70 papers in two draws) 75.7% primaries right "
+                                       "and 10.0% with a wrong theme (all 240: 85.0% and 5.0%)")
 def test_the_issues_targets_are_met(figures):
     for part in ("rules/all", "rules/held-out"):
         assert figures[part]["primary"] >= 0.90, part
