@@ -42,9 +42,10 @@ class Stopwatch:
 class Memo:
     """What one preview session keeps from one rebuild to the next: parsed
     listings and YAML files, each paper's placement by the rules, the related
-    papers, and the paper pages. Each is used again only while what it was
-    made from is unchanged (the same file; the same taxonomy and paper text;
-    the same texts of all papers; the same inputs of the page)."""
+    papers, and the paper, theme and listing pages. Each is used again only
+    while what it was made from is unchanged (the same file; the same taxonomy
+    and paper text; the same texts, for the papers an edit reaches; the same
+    inputs of the page)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
@@ -58,7 +59,7 @@ class Memo:
             self.taxonomy, self.placed = taxonomy, {}
         return self.placed
 
-    def paper_pages(self, shared: tuple) -> KeptPages:
+    def kept_pages(self, shared: tuple) -> KeptPages:
         if shared != self.shared:
             self.shared, self.pages = shared, {}
         return self.pages
@@ -127,7 +128,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):
-        kept = memo.paper_pages(shared_inputs(corpus, repository, site_url)) if memo else None
+        kept = memo.kept_pages(shared_inputs(corpus, repository, site_url)) if memo else None
         files = render(corpus, repository, site_url,
                        memo.neighbours if memo else similar.neighbours, kept)
     with clock.step("write"):

@@ -272,8 +272,8 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-# Paper pages a preview rendered before, by paper id: what each was made
-# from (see Renderer.paper_inputs), and its text.
+# Pages a preview rendered before (paper, theme and listing pages), by
+# path: what each was made from (see Renderer.kept_page), and its text.
 KeptPages = dict[str, tuple[tuple, str]]
 
 
@@ -332,26 +332,42 @@ class Renderer:
         for old, targets in corpus.taxonomy.moved:
             files.update(self.moved_page(old, targets))
         for listing in corpus.listings:
-            files[listing_path(listing)] = self.page(
-                "listing.md.j2", listing_path(listing), listing=listing)
+            files[listing_path(listing)] = self.listing_page(listing)
         for paper in corpus.papers:
             files[paper_path(paper)] = self.paper_page(paper)
-        if self.kept is not None:  # a preview keeps only the pages of papers still listed
-            for gone in self.kept.keys() - {p.id for p in corpus.papers}:
+        if self.kept is not None:  # a preview keeps only the pages the survey still has
+            for gone in self.kept.keys() - files.keys():
                 del self.kept[gone]
         return files | self.feeds()
 
-    def paper_page(self, paper: Paper) -> str:
-        """A paper's page; in a preview, the page of the last rebuild when
-        nothing it is made from has changed."""
+    def kept_page(self, path: str, inputs: Callable[[], tuple], make: Callable[[], str]) -> str:
+        """The page at ``path``; in a preview, the page of the last rebuild
+        when what it is made from (``inputs``) has not changed."""
         if self.kept is None:
-            return self.page("paper.md.j2", paper_path(paper), paper=paper)
-        inputs = self.paper_inputs(paper)
-        old = self.kept.get(paper.id)
-        if old is None or old[0] != inputs:
-            old = self.kept[paper.id] = (
-                inputs, self.page("paper.md.j2", paper_path(paper), paper=paper))
+            return make()
+        key = inputs()
+        old = self.kept.get(path)
+        if old is None or old[0] != key:
+            old = self.kept[path] = (key, make())
         return old[1]
+
+    def paper_page(self, paper: Paper) -> str:
+        path = paper_path(paper)
+        return self.kept_page(path, lambda: self.paper_inputs(paper),
+                              lambda: self.page("paper.md.j2", path, paper=paper))
+
+    def listing_page(self, listing: Listing) -> str:
+        path = listing_path(listing)
+        return self.kept_page(path, lambda: self.listing_inputs(listing),
+                              lambda: self.page("listing.md.j2", path, listing=listing))
+
+    def listing_inputs(self, listing: Listing) -> tuple:
+        """What a listing's page shows besides what all pages share: its
+        entries, their papers' addresses, and the other listings of each."""
+        site = self.site
+        return (listing, tuple(
+            (site.paper_of(e).id, tuple(l.file for l in site.listings_of(site.paper_of(e))))
+            for e in listing.entries))
 
     def paper_inputs(self, paper: Paper) -> tuple:
         """What a paper's page shows besides what all pages share (see
@@ -404,11 +420,21 @@ class Renderer:
         members = self.site.members[theme.id]
         pages = theme_pages(theme, len(members))
         stats = theme_stats(theme, members, self.site.corpus)
-        return {path: self.page(
-            "theme.md.j2", path, theme=theme, stats=stats, pages=pages, page_number=n,
-            has_code=lambda p: facets.code_url(p, self.site.corpus.summaries.get(p.id)) is not None,
-            papers=members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE])
-            for n, path in enumerate(pages, start=1)}
+        summaries = self.site.corpus.summaries
+
+        def has_code(paper: Paper) -> bool:
+            return facets.code_url(paper, summaries.get(paper.id)) is not None
+
+        def page(n: int, path: str) -> str:
+            papers = members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE]
+            return self.kept_page(
+                path,
+                lambda: (theme, stats, tuple(pages), n,
+                         tuple((p, summaries.get(p.id)) for p in papers)),
+                lambda: self.page("theme.md.j2", path, theme=theme, stats=stats, pages=pages,
+                                  page_number=n, has_code=has_code, papers=papers))
+
+        return {path: page(n, path) for n, path in enumerate(pages, start=1)}
 
 
 def feed_path(theme: Theme | None = None) -> str:
@@ -444,8 +470,8 @@ def render(corpus: Corpus, repository: Repository | None = None, site_url: str |
 
 
 def shared_inputs(corpus: Corpus, repository: Repository | None, site_url: str | None) -> tuple:
-    """What every paper page draws on: the themes' and listings' names and
-    addresses, the repository of the editing links, the site's address."""
+    """What every page a preview keeps draws on: the themes' and listings'
+    names and addresses, the repository of the editing links, the site's address."""
     return (tuple((t.id, t.title) for t in corpus.taxonomy.themes),
             tuple((l.file, l.id, l.title) for l in corpus.listings), repository, site_url)
 

@@ -3,6 +3,9 @@ after any edit, what it builds is what a fresh build makes of the same content."
 import shutil
 from pathlib import Path
 
+import pytest
+
+from generator import render
 from generator.build import Memo, generate, read_corpus
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -60,11 +63,26 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _cross_list(content: Path) -> None:
+    """A paper listed once elsewhere is copied into listing 001: the page of
+    the listing it was in now says "also in", though nothing in it changed."""
+    listing = content / "listings" / "001_013222afc1971526.txt"
+    paper = next(p for p in read_corpus(content).papers
+                 if p.listing_files == ("004_7ba648cf8c4f5973.txt",))
+    with listing.open("a", encoding="utf-8") as out:
+        out.write(f"\n{paper.title}\n\n{paper.abstract}\n")
+
+
 EDITS = [  # one edit of each kind a curator makes while previewing
     ("summaries/grokking-generalization-beyond-overfitting-on-small-algorithmic-datasets.md",
      "\n---\n", "\n---\nA sentence added in the preview.\n"),
+    # The paper has code now; as the only change on a theme page beyond its counts.
+    ("summaries/general-purpose-in-context-learning-by-meta-learning-transformers.md",
+     "\n---\n", "\ncode: https://github.com/example/gpicl\n---\n"),
     ("listings.yml", 'title: "Generalization across models, tasks and domains',
      'title: "Generalization across all models, tasks and domains'),
+    ("listings.yml", "year: 2025", "year: 2024"),
+    _cross_list,
     ("themes.yml", "title: Theory of generalization", "title: Theories of generalization"),
     ("metadata.yml", 'venue: "ICLR 2024"', 'venue: "ICLR 2024 (oral)"'),
     # A paper leaves two themes' lists and joins a third: its neighbours' pages change.
@@ -73,18 +91,25 @@ EDITS = [  # one edit of each kind a curator makes while previewing
 ]
 
 
-def test_a_preview_after_each_kind_of_edit_writes_what_a_fresh_build_writes(tmp_path):
+# Themes of several pages too: an edit changes one page's papers and every page's counts.
+@pytest.mark.parametrize("page_size", [render.THEME_PAGE_SIZE, 8])
+def test_a_preview_after_each_kind_of_edit_writes_what_a_fresh_build_writes(
+        tmp_path, monkeypatch, page_size):
+    monkeypatch.setattr(render, "THEME_PAGE_SIZE", page_size)
     content = tmp_path / "content"
     shutil.copytree(SEED, content)
     memo, docs = Memo(), tmp_path / "docs"
     generate(content, docs, memo=memo, site_url="https://example.org/s/")
-    for n, (name, old, new) in enumerate(EDITS):
-        _replace(content / name, old, new)
+    for n, edit in enumerate(EDITS):
+        if callable(edit):
+            edit(content)
+        else:
+            _replace(content / edit[0], edit[1], edit[2])
         written = generate(content, docs, memo=memo, site_url="https://example.org/s/").sync
         fresh = tmp_path / f"fresh-{n}"
         generate(content, fresh, site_url="https://example.org/s/")
-        assert written is not None and written.written, name  # the edit changed pages
-        assert _files(docs) == _files(fresh), name
+        assert written is not None and written.written, edit  # the edit changed pages
+        assert _files(docs) == _files(fresh), edit
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -97,8 +122,8 @@ def test_a_preview_forgets_the_pages_of_papers_no_longer_listed(tmp_path):
     shutil.copytree(SMALL, content)
     memo = Memo()
     generate(content, tmp_path / "docs", memo=memo)
-    assert "a-survey-of-protein-folding" in memo.pages
+    assert "papers/a-survey-of-protein-folding.md" in memo.pages
     _replace(content / "listings" / "b.txt",
              "A Survey of Protein Folding\nWe review protein structure prediction.\n", "")
     generate(content, tmp_path / "docs", memo=memo)
-    assert "a-survey-of-protein-folding" not in memo.pages and memo.pages
+    assert "papers/a-survey-of-protein-folding.md" not in memo.pages and memo.pages
