@@ -12,14 +12,21 @@ unless a changed paper now beats one of them. The result is the same as
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+from . import stop_words
 
 BLOCK = 512  # rows of the similarity matrix computed at once
+TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b")  # a letter, then letters, digits, + or -
+MAX_DF = 0.5  # a word in more than half the texts tells nothing of which are alike
+
+Counts = dict[str, int]  # a text's words, each with how often it says it
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class Similar:
     """The nearest texts of each text, and what a later ``update`` needs."""
 
     texts: tuple[str, ...]
+    counted: tuple[Counts, ...]  # each text's words (see ``counts``)
     k: int
     vectors: csr_matrix  # one TF-IDF row per text
     terms: np.ndarray  # the vectors' columns: their words, in sorted order
@@ -50,17 +58,26 @@ def update(last: Similar | None, texts: Sequence[str], k: int) -> Similar:
     """The nearest ``k`` of each text (at least two texts), reusing what
     ``last`` found where the texts' vectors are unchanged."""
     texts = tuple(texts)
-    if last is not None and last.texts == texts and last.k == k:
+    if last is not None and last.texts == texts and last.k == min(k, len(texts) - 1):
         return last
-    vectors, terms = _vectors(texts)
+    counted = tuple(_recount(last, texts))
+    vectors, terms = _vectors(texts, counted)
     k = min(k, len(texts) - 1)
     changed = None if last is None else _changed_rows(last, vectors, terms, k)
     if changed is None or len(changed) > len(texts) // 2:
         top, scores = _rows(vectors, np.arange(len(texts)), k)
-        return Similar(texts, k, vectors, terms, top, scores)
-    assert last is not None
-    top, scores = _refresh(last, vectors, changed)
-    return Similar(texts, k, vectors, terms, top, scores)
+    else:
+        assert last is not None
+        top, scores = _refresh(last, vectors, changed)
+    return Similar(texts, counted, k, vectors, terms, top, scores)
+
+
+def _recount(last: Similar | None, texts: tuple[str, ...]):
+    """Each text's words, as ``last`` counted them where the text is the same."""
+    before = last.texts if last is not None else ()
+    for i, text in enumerate(texts):
+        yield last.counted[i] if last is not None and i < len(before) and before[i] == text \
+            else counts(text)
 
 
 def _refresh(last: Similar, vectors: csr_matrix, changed: np.ndarray):
@@ -136,24 +153,56 @@ def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     return ranked
 
 
-def _vectors(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
-    """The texts' TF-IDF vectors, and their columns' words."""
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5,
-                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b", dtype=np.float32)
-    try:
-        return _fitted(vectorizer, texts)
-    except ValueError:  # no words at all (every text empty or stop words)
-        vectorizer.set_params(max_df=1.0, stop_words=None)
-        try:
-            return _fitted(vectorizer, texts)
-        except ValueError:
-            return csr_matrix((len(texts), 1), dtype=np.float32), np.array([], dtype=str)
+def counts(text: str, ignore: frozenset[str] = stop_words.ENGLISH) -> Counts:
+    """The words of a text, in lower case, without the stop words."""
+    found: Counts = {}
+    for word in TOKEN.findall(text.lower()):
+        if word not in ignore:
+            found[word] = found.get(word, 0) + 1
+    return found
 
 
-def _fitted(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
-    vectors = vectorizer.fit_transform(texts).tocsr()
-    vectors.sort_indices()
-    return vectors, np.asarray(vectorizer.get_feature_names_out(), dtype=str)
+def _vectors(texts: Sequence[str], counted: Sequence[Counts] | None = None
+             ) -> tuple[csr_matrix, np.ndarray]:
+    """The texts' TF-IDF vectors (the logarithm of each word's count plus
+    one, times its smoothed inverse document frequency, each row of length
+    one), and their columns' words. The words of more than half the texts
+    are left out; if that leaves none, every word counts, stop words too."""
+    rows = list(counted) if counted is not None else [counts(t) for t in texts]
+    vectors = _weighted(rows, MAX_DF)
+    if vectors is None:
+        vectors = _weighted([counts(t, frozenset()) for t in texts], 1.0)
+    if vectors is None:  # no words at all
+        return csr_matrix((len(texts), 1), dtype=np.float32), np.array([], dtype=str)
+    return vectors
+
+
+def _weighted(rows: list[Counts], max_df: float) -> tuple[csr_matrix, np.ndarray] | None:
+    df: Counter[str] = Counter()
+    for row in rows:
+        df.update(row.keys())
+    terms = sorted(t for t, n in df.items() if n <= max_df * len(rows))
+    if not terms:
+        return None
+    column = {t: i for i, t in enumerate(terms)}
+    indptr, indices, data = [0], [], []
+    for row in rows:
+        kept = sorted((column[t], n) for t, n in row.items() if t in column)
+        indices += [c for c, _ in kept]
+        data += [n for _, n in kept]
+        indptr.append(len(indices))
+    values = np.log(np.asarray(data, dtype=np.float32)) + np.float32(1)  # sublinear tf
+    frequency = np.array([df[t] for t in terms], dtype=np.float32) + np.float32(1)
+    idf = np.log(np.float32(len(rows) + 1) / frequency) + np.float32(1)  # smoothed
+    columns = np.asarray(indices, dtype=np.int32)
+    values *= idf[columns]
+    row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
+    length = np.sqrt(np.bincount(row_of, weights=(values * values).astype(np.float64),
+                                 minlength=len(rows)))
+    values = (values / np.where(length > 0, length, 1.0)[row_of]).astype(np.float32)
+    vectors = csr_matrix((values, columns, np.asarray(indptr, dtype=np.int32)),
+                         shape=(len(rows), len(terms)))
+    return vectors, np.asarray(terms, dtype=str)
 
 
 def _top(row: np.ndarray, k: int) -> tuple[int, ...]:

@@ -91,3 +91,45 @@ def test_a_word_dropped_as_too_common_changes_the_papers_that_held_only_it():
     found = similar.update(last, texts, 1).found
     assert found == similar.update(None, texts, 1).found
     assert found[6] == (0,)  # paper 6 has no counted word left: like none, lowest first
+
+
+def _reference(texts, **options):
+    """scikit-learn's vectors for the same settings, the oracle."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    vectorizer = TfidfVectorizer(sublinear_tf=True, token_pattern=similar.TOKEN.pattern,
+                                 dtype=np.float32, **options)
+    vectors = vectorizer.fit_transform(texts).tocsr()
+    vectors.sort_indices()
+    return vectors, vectorizer.get_feature_names_out()
+
+
+def _assert_same(mine, reference):
+    (vectors, terms), (expected, expected_terms) = mine, reference
+    assert list(terms) == list(expected_terms)
+    assert np.array_equal(vectors.indptr, expected.indptr)
+    assert np.array_equal(vectors.indices, expected.indices)
+    assert np.array_equal(vectors.data, expected.data)  # to the last bit
+
+
+def test_the_vectors_are_scikit_learns_on_the_seed_papers():
+    from pathlib import Path
+
+    from generator.build import read_corpus
+    corpus = read_corpus(Path(__file__).parent / "seed" / "content")
+    texts = [f"{p.title}\n{p.abstract}" for p in corpus.papers]
+    _assert_same(similar._vectors(texts), _reference(texts, stop_words="english", max_df=0.5))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_vectors_are_scikit_learns_on_random_texts(seed):
+    rng = random.Random(seed)
+    texts = [text + rng.choice(["", " The", " Über-model x2", " GPT-4 + RL", " a"])
+             for text in corpus(rng, rng.randint(3, 40))]
+    _assert_same(similar._vectors(texts), _reference(texts, stop_words="english", max_df=0.5))
+
+
+def test_texts_of_stop_words_alone_fall_back_to_every_word():
+    texts = ["the and of", "the of", "and of the"]
+    _assert_same(similar._vectors(texts), _reference(texts))
+    vectors, terms = similar._vectors(["", "!!"])
+    assert vectors.shape == (2, 1) and vectors.nnz == 0 and len(terms) == 0
