@@ -96,6 +96,24 @@ def merge(entries: list[Entry], paths: Mapping[str, str]) -> tuple[list[Paper], 
 
 
 def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
+    problems = _conflicts(title, group, paths) if len(group) > 1 else []
+    # Upvotes grow over time, so listings copied on different days differ:
+    # the highest count is the latest, not a conflict.
+    votes = [e.upvotes for e in group if e.upvotes is not None]
+    abstract = max((e.abstract for e in group if e.abstract), key=len, default="")
+    paper = Paper(
+        id=id_, key=key, title=title, abstract=abstract,
+        sources=tuple(e.source for e in group),
+        author_count=_first(e.author_count for e in group),
+        organization=_first(e.organization for e in group),
+        date=_first(e.date for e in group), upvotes=max(votes) if votes else None,
+        author_names=next((e.author_names for e in group if e.author_names), ()),
+        links=find_links(abstract))
+    return paper, problems
+
+
+def _conflicts(title, group, paths) -> list[Problem]:
+    """What the entries of one paper disagree on (a paper listed once cannot)."""
     problems = []
     seen: dict[str, Entry] = {}
     for e in group:
@@ -117,19 +135,7 @@ def _merge_group(id_, key, title, group, paths) -> tuple[Paper, list[Problem]]:
                 paths[first.source.listing], first.source.line,
                 f"{title!r}: listings disagree on its {name} (also listed at {where}); "
                 f"kept the {'longest' if name == 'abstract' else 'first'}", WARNING))
-    # Upvotes grow over time, so listings copied on different days differ:
-    # the highest count is the latest, not a conflict.
-    votes = [e.upvotes for e in group if e.upvotes is not None]
-    abstract = max((e.abstract for e in group if e.abstract), key=len, default="")
-    paper = Paper(
-        id=id_, key=key, title=title, abstract=abstract,
-        sources=tuple(e.source for e in group),
-        author_count=_first(e.author_count for e in group),
-        organization=_first(e.organization for e in group),
-        date=_first(e.date for e in group), upvotes=max(votes) if votes else None,
-        author_names=next((e.author_names for e in group if e.author_names), ()),
-        links=find_links(abstract))
-    return paper, problems
+    return problems
 
 
 def _first(values: Iterable[T | None]) -> T | None:

@@ -284,6 +284,7 @@ class Renderer:
         self.site = Site(corpus, repository, site_url, neighbours)
         self.env = _environment()
         self.kept = kept
+        self.entries: dict[str, str] = {}  # BibTeX, by paper id
 
     def page(self, template: str, path: str, **context) -> str:
         def link(target: str, anchor: str = "") -> Safe:
@@ -380,8 +381,13 @@ class Renderer:
                 site.bib_keys[paper.id])
 
     def entry(self, paper: Paper) -> str:
-        page = self.site.absolute(paper_path(paper))
-        return cite.entry(paper, self.site.bib_keys[paper.id], page)
+        """The paper's BibTeX entry (made once: the survey's and each of its
+        themes' .bib files hold it, and its page)."""
+        found = self.entries.get(paper.id)
+        if found is None:
+            page = self.site.absolute(paper_path(paper))
+            found = self.entries[paper.id] = cite.entry(paper, self.site.bib_keys[paper.id], page)
+        return found
 
     def bib(self, papers) -> str:
         return "\n".join(self.entry(p) for p in papers)
