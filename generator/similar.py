@@ -12,9 +12,11 @@ unless a changed paper now beats one of them. The result is the same as
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +25,7 @@ from scipy.sparse import csr_matrix
 from . import stop_words
 
 BLOCK = 512  # rows of the similarity matrix computed at once
+WORKERS = min(4, os.cpu_count() or 1)  # blocks computed side by side
 TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b")  # a letter, then letters, digits, + or -
 MAX_DF = 0.5  # a word in more than half the texts tells nothing of which are alike
 
@@ -123,18 +126,23 @@ def _changed_rows(last: Similar, vectors: csr_matrix, terms: np.ndarray,
 
 
 def _rows(vectors: csr_matrix, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest ``k`` of each of ``rows``, and their similarities, a block at a time."""
-    top = np.zeros((len(rows), k), dtype=np.int64)
-    scores = np.zeros((len(rows), k), dtype=vectors.dtype)
+    """The nearest ``k`` of each of ``rows``, and their similarities, a block
+    at a time, blocks side by side (the products run outside the interpreter's lock)."""
     others = vectors.T.tocsr()
-    for start in range(0, len(rows), BLOCK):
-        block = rows[start:start + BLOCK]
-        found = (vectors[block] @ others).toarray()
-        found[np.arange(len(block)), block] = -1.0  # never the paper itself
-        top[start:start + len(block)] = _top_rows(found, k)
-        scores[start:start + len(block)] = np.take_along_axis(
-            found, top[start:start + len(block)], axis=1)
-    return top, scores
+    blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        found = list(pool.map(lambda block: _block(vectors, others, block, k), blocks))
+    if not found:
+        return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=vectors.dtype)
+    return np.vstack([top for top, _ in found]), np.vstack([scores for _, scores in found])
+
+
+def _block(vectors: csr_matrix, others: csr_matrix, block: np.ndarray,
+           k: int) -> tuple[np.ndarray, np.ndarray]:
+    found = (vectors[block] @ others).toarray()
+    found[np.arange(len(block)), block] = -1.0  # never the paper itself
+    top = _top_rows(found, k)
+    return top, np.take_along_axis(found, top, axis=1)
 
 
 def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
