@@ -11,16 +11,19 @@ plugins.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import content, merge, metadata, review, similar, summaries, themes
 from .errors import Problem
-from .model import Corpus, Paper, Taxonomy
+from .model import Corpus, Listing, Paper, Taxonomy
 from .render import KeptPages, Repository, render, shared_inputs
 from .write import SyncReport, sync
+
+# Listings with their entries' paper ids, the papers, and what merging found.
+Merged = tuple[tuple[Listing, ...], list[Paper], list[Problem]]
 
 
 @dataclass
@@ -50,6 +53,8 @@ class Memo:
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    merge_inputs: tuple = ()
+    merge_result: Merged = ((), [], [])
     related: similar.Similar | None = None
     shared: tuple = ()
     pages: KeptPages = field(default_factory=dict)
@@ -58,6 +63,14 @@ class Memo:
         if taxonomy != self.taxonomy:
             self.taxonomy, self.placed = taxonomy, {}
         return self.placed
+
+    def merged(self, listings: tuple[Listing, ...], paths: Mapping[str, str]) -> Merged:
+        """The papers merged from the listings, merged again only when a listing changed."""
+        if (listings, paths) != self.merge_inputs:
+            self.merge_inputs = (listings, paths)
+            self.merge_result = merge.merge_listings(listings, paths)
+        with_ids, papers, problems = self.merge_result
+        return with_ids, list(papers), list(problems)
 
     def kept_pages(self, shared: tuple) -> KeptPages:
         if shared != self.shared:
@@ -87,8 +100,9 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
     with clock.step("read"):
         sources = content.read_sources(folder, memo.files if memo else None)
     with clock.step("merge"):
-        listings, papers, merge_problems = merge.merge_listings(
-            sources.listings, sources.listing_paths)
+        listings, papers, merge_problems = (
+            memo.merged(sources.listings, sources.listing_paths) if memo
+            else merge.merge_listings(sources.listings, sources.listing_paths))
         # Before classifying: papers whose records share an arXiv id are one paper.
         known = metadata.curate(sources.metadata, sources.metadata_path, listings, papers)
         listings, papers = known.listings, known.papers

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 from .model import Paper
@@ -32,10 +33,14 @@ _TEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceri
 _TEX_TABLE = str.maketrans(_TEX)
 
 
+@lru_cache(maxsize=1 << 16)  # title words and surnames repeat across papers
 def ascii_word(value: str) -> str:
     """Letters and digits only, accents dropped, lower case: "Müller" -> "muller"."""
     folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]", "", folded).lower()
+    return _NOT_ALPHANUMERIC.sub("", folded).lower()
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 
 
 def base_key(paper: Paper) -> str:
