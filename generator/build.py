@@ -44,11 +44,12 @@ class Stopwatch:
 @dataclass
 class Memo:
     """What one preview session keeps from one rebuild to the next: parsed
-    listings and YAML files, each paper's placement by the rules, the related
-    papers, and the paper, theme and listing pages. Each is used again only
-    while what it was made from is unchanged (the same file; the same taxonomy
-    and paper text; the same texts, for the papers an edit reaches; the same
-    inputs of the page)."""
+    listings and YAML files, the papers merged from the listings, each paper's
+    placement by the rules, the related papers, and the paper, theme and
+    listing pages. Each is used again only while what it was made from is
+    unchanged (the same file; the same listings; the same taxonomy and paper
+    text; the same texts, for the papers an edit reaches; the same inputs of
+    the page)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None
