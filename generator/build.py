@@ -52,7 +52,7 @@ class Memo:
     the page)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
-    taxonomy: Taxonomy | None = None
+    rules: tuple = ()  # the taxonomy's rules the placements were made by
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     merge_inputs: tuple = ()
     merge_result: Merged = ((), [], [])
@@ -61,8 +61,11 @@ class Memo:
     pages: KeptPages = field(default_factory=dict)
 
     def placements(self, taxonomy: Taxonomy) -> dict[tuple[str, str, str], tuple[str, ...]]:
-        if taxonomy != self.taxonomy:
-            self.taxonomy, self.placed = taxonomy, {}
+        """The rules' placements, kept while the rules are the same (a theme
+        renamed or described anew places no paper differently)."""
+        rules = themes.rules_key(taxonomy)
+        if rules != self.rules:
+            self.rules, self.placed = rules, {}
         return self.placed
 
     def merged(self, listings: tuple[Listing, ...], paths: Mapping[str, str]) -> Merged:
@@ -143,7 +146,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
     with clock.step("render"):
-        kept = memo.kept_pages(shared_inputs(corpus, repository, site_url)) if memo else None
+        kept = memo.kept_pages(shared_inputs(repository, site_url)) if memo else None
         files = render(corpus, repository, site_url,
                        memo.neighbours if memo else similar.neighbours, kept)
     with clock.step("write"):

@@ -367,16 +367,23 @@ class Renderer:
         entries, their papers' addresses, and the other listings of each."""
         site = self.site
         return (listing, tuple(
-            (site.paper_of(e).id, tuple(l.file for l in site.listings_of(site.paper_of(e))))
+            (site.paper_of(e).id, tuple(_named(l) for l in site.listings_of(site.paper_of(e))))
             for e in listing.entries))
 
     def paper_inputs(self, paper: Paper) -> tuple:
         """What a paper's page shows besides what all pages share (see
-        ``shared_inputs``): the paper, its summary, its related papers, its
-        neighbours in its primary theme, its citation key."""
+        ``shared_inputs``): the paper, its summary, its themes' and listings'
+        names, its related papers with their primary theme's, its neighbours
+        in its primary theme, its citation key."""
         site = self.site
+
+        def theme(tid: str | None) -> tuple[str, str] | None:
+            return _named(site.themes[tid]) if tid else None
+
         return (paper, site.corpus.summaries.get(paper.id),
-                tuple((r.id, r.title, r.primary_theme) for r in site.related[paper.id]),
+                tuple(theme(t) for t in paper.themes),
+                tuple(_named(l) for l in site.listings_of(paper)),
+                tuple((r.id, r.title, theme(r.primary_theme)) for r in site.related[paper.id]),
                 tuple(p and (p.id, p.title) for p in site.around(paper)),
                 site.bib_keys[paper.id])
 
@@ -427,6 +434,7 @@ class Renderer:
         pages = theme_pages(theme, len(members))
         stats = theme_stats(theme, members, self.site.corpus)
         summaries = self.site.corpus.summaries
+        names = tuple(_named(t) for t in self.site.corpus.taxonomy.themes)  # links to all
 
         def has_code(paper: Paper) -> bool:
             return facets.code_url(paper, summaries.get(paper.id)) is not None
@@ -435,7 +443,7 @@ class Renderer:
             papers = members[(n - 1) * THEME_PAGE_SIZE: n * THEME_PAGE_SIZE]
             return self.kept_page(
                 path,
-                lambda: (theme, stats, tuple(pages), n,
+                lambda: (theme, stats, tuple(pages), n, names,
                          tuple((p, summaries.get(p.id)) for p in papers)),
                 lambda: self.page("theme.md.j2", path, theme=theme, stats=stats, pages=pages,
                                   page_number=n, has_code=has_code, papers=papers))
@@ -475,11 +483,15 @@ def render(corpus: Corpus, repository: Repository | None = None, site_url: str |
     return Renderer(corpus, repository, site_url, neighbours, kept).files()
 
 
-def shared_inputs(corpus: Corpus, repository: Repository | None, site_url: str | None) -> tuple:
-    """What every page a preview keeps draws on: the themes' and listings'
-    names and addresses, the repository of the editing links, the site's address."""
-    return (tuple((t.id, t.title) for t in corpus.taxonomy.themes),
-            tuple((l.file, l.id, l.title) for l in corpus.listings), repository, site_url)
+def shared_inputs(repository: Repository | None, site_url: str | None) -> tuple:
+    """What every page a preview keeps draws on: the repository of the
+    editing links, the site's address."""
+    return (repository, site_url)
+
+
+def _named(item: Theme | Listing) -> tuple[str, str]:
+    """What a link to a theme's or a listing's page shows: its address and name."""
+    return (item.id, item.title)
 
 
 def counts(corpus: Corpus) -> dict[str, int]:

@@ -423,6 +423,18 @@ def decision(paper_id: str, taxonomy: Taxonomy) -> Override | None:
     return None
 
 
+def rules_key(taxonomy: Taxonomy) -> tuple:
+    """What ``choose`` reads of the taxonomy: the themes' rules, in order,
+    and the limits; not the themes' names, descriptions or lines in the file,
+    nor curators' decisions. Placements made under equal keys are equal."""
+    def concept(c):
+        return c.name, tuple((r.phrase, r.where, r.weight) for r in c.rules), c.unless
+
+    return (tuple((t.id, tuple(concept(c) for c in t.concepts), t.catch_all, t.facet,
+                   t.not_phrases) for t in taxonomy.themes),
+            taxonomy.threshold, taxonomy.max_themes, taxonomy.facets)
+
+
 def assign(papers: list[Paper], taxonomy: Taxonomy,
            placed: dict[tuple[str, str, str], tuple[str, ...]] | None = None) -> list[Paper]:
     """Each paper with its themes: a curator's decision, else the rules'.

@@ -84,6 +84,8 @@ EDITS = [  # one edit of each kind a curator makes while previewing
     ("listings.yml", "year: 2025", "year: 2024"),
     _cross_list,
     ("themes.yml", "title: Theory of generalization", "title: Theories of generalization"),
+    # A concept's phrases change, and nothing else: placements are made anew.
+    ("themes.yml", "title: [memoriz*, hyperfitting]", "title: [memoriz*, hyperfitting, generaliz*]"),
     ("metadata.yml", 'venue: "ICLR 2024"', 'venue: "ICLR 2024 (oral)"'),
     # A paper leaves two themes' lists and joins a third: its neighbours' pages change.
     ("reviewed.yml", "themes: [domain-generalization, language-speech]",
