@@ -269,10 +269,14 @@ def _concept_cues(concept: Concept) -> ConceptCues:
 def candidates(theme: Theme, whole: dict) -> list[Concept]:
     """The theme's concepts that could match the texts: a phrase index, so
     that a paper is not searched for the phrases of every concept."""
+    return [cues[0] for cues in theme_cues(theme) if _may_match(cues, whole)]
+
+
+def _may_match(cues: ConceptCues, whole: dict) -> bool:
+    _, cue_words, needles = cues
     present = whole.get("words")
-    return [concept for concept, cue_words, needles in theme_cues(theme)
-            if present is None or not cue_words.isdisjoint(present)
-            or any(n in whole["title"] or n in whole["abstract"] for n in needles)]
+    return (present is None or not cue_words.isdisjoint(present)
+            or any(n in whole["title"] or n in whole["abstract"] for n in needles))
 
 
 def theme_score(theme: Theme, whole: dict, taken: tuple[str, ...] = ()) -> Score:
@@ -292,7 +296,11 @@ def theme_score(theme: Theme, whole: dict, taken: tuple[str, ...] = ()) -> Score
 
 def paper_texts(paper: Paper) -> dict:
     """The paper's title and abstract as ``words()``, and the set of its words."""
-    texts = {"title": words(paper.title), "abstract": words(paper.abstract)}
+    return texts_of(paper.title, paper.abstract)
+
+
+def texts_of(title: str, abstract: str) -> dict:
+    texts = {"title": words(title), "abstract": words(abstract)}
     return {**texts, "words": frozenset((texts["title"] + texts["abstract"]).split())}
 
 
@@ -427,12 +435,55 @@ def rules_key(taxonomy: Taxonomy) -> tuple:
     """What ``choose`` reads of the taxonomy: the themes' rules, in order,
     and the limits; not the themes' names, descriptions or lines in the file,
     nor curators' decisions. Placements made under equal keys are equal."""
-    def concept(c):
-        return c.name, tuple((r.phrase, r.where, r.weight) for r in c.rules), c.unless
+    return (tuple(map(theme_rules, taxonomy.themes)), taxonomy.threshold, taxonomy.max_themes,
+            taxonomy.facets)
 
-    return (tuple((t.id, tuple(concept(c) for c in t.concepts), t.catch_all, t.facet,
-                   t.not_phrases) for t in taxonomy.themes),
-            taxonomy.threshold, taxonomy.max_themes, taxonomy.facets)
+
+def theme_rules(theme: Theme) -> tuple:
+    """What ``choose`` reads of one theme."""
+    return (theme.id, tuple(map(theme_rules_concept, theme.concepts)), theme.catch_all,
+            theme.facet, theme.not_phrases)
+
+
+def theme_rules_concept(concept: Concept) -> tuple:
+    """What ``choose`` reads of one concept."""
+    return (concept.name, tuple((r.phrase, r.where, r.weight) for r in concept.rules),
+            concept.unless)
+
+
+def still_placed(placed: dict[tuple[str, str, str], tuple[str, ...]], old: Taxonomy,
+                 new: Taxonomy) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """The placements by rules ``old`` that rules ``new`` make alike: when
+    only some concepts changed (added, removed or edited), every paper that
+    none of them, before or after, can match. Its themes find the same
+    phrases for it either way, so they score and rank alike, and give way to
+    each other's title phrases alike."""
+    changed = _changed_concepts(old, new)
+    if changed is None:
+        return {}
+    cues = [_concept_cues(c) for c in changed]
+    return {key: themes for key, themes in placed.items()
+            if not any(_may_match(c, texts_of(key[1], key[2])) for c in cues)}
+
+
+def _changed_concepts(old: Taxonomy, new: Taxonomy) -> list[Concept] | None:
+    """The concepts in one taxonomy and not the other; None when more
+    changed (the themes, their order, facets or other senses, which is the
+    catch-all, or the limits)."""
+    def frame(taxonomy: Taxonomy) -> tuple:
+        return (rules_key(replace(taxonomy, themes=())),
+                [(t.id, t.catch_all, t.facet, t.not_phrases) for t in taxonomy.themes])
+
+    if frame(old) != frame(new):
+        return None
+    changed = []
+    for before, after in zip(old.themes, new.themes, strict=True):
+        if theme_rules(before) != theme_rules(after):
+            keys = {theme_rules_concept(c) for c in after.concepts}
+            olds = {theme_rules_concept(c) for c in before.concepts}
+            changed += [c for c in before.concepts if theme_rules_concept(c) not in keys]
+            changed += [c for c in after.concepts if theme_rules_concept(c) not in olds]
+    return changed
 
 
 def assign(papers: list[Paper], taxonomy: Taxonomy,

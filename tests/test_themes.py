@@ -6,7 +6,7 @@ from generator.build import read_corpus
 from generator.model import Corpus, Paper
 from generator.render import render
 from generator.review import hygiene
-from generator.themes import assign, explain, read_taxonomy, scores
+from generator.themes import assign, explain, read_taxonomy, scores, still_placed
 from generator.yamlfile import load_yaml
 
 ROOT = Path(__file__).parent.parent
@@ -362,3 +362,44 @@ def test_the_seed_taxonomy_is_clean():
     corpus = read_corpus(ROOT / "tests" / "seed" / "content")
     found = hygiene(list(corpus.papers), corpus.taxonomy)
     assert (found.dead, found.single, found.dead_phrases) == ((), (), ())
+
+
+def _placed(papers, tax):
+    placed: dict = {}
+    assign(papers, tax, placed)
+    return placed
+
+
+def test_a_rules_edit_keeps_the_placements_it_cannot_reach(taxonomy):
+    papers = [paper("Agents that explore", "We study reinforcement learning.", "a"),
+              paper("Generalization bounds for images", "PAC-Bayes for images.", "b"),
+              paper("A plain title", "Nothing to match here.", "c")]
+    placed = _placed(papers, taxonomy)
+    edited = _taxonomy(TAXONOMY_YAML.replace("in_abstract: [image, images]",
+                                           "in_abstract: [image, images, plain]"))
+    kept = still_placed(placed, taxonomy, edited)
+    # A phrase added: the papers it can match are placed anew; the rest,
+    # even those of the theme it joined, keep their placement.
+    assert sorted(k[0] for k in kept) == ["a", "b"]
+    assert kept == {k: v for k, v in placed.items() if k[0] in "ab"}
+    assert assign(papers, edited, kept) == assign(papers, edited)
+    # Phrases dropped: the papers only the old phrases matched are placed anew too.
+    edited = _taxonomy(TAXONOMY_YAML.replace("in_abstract: [image, images]", "in_abstract: [pixels]"))
+    assert sorted(k[0] for k in still_placed(placed, taxonomy, edited)) == ["a", "c"]
+    assert still_placed(placed, taxonomy, taxonomy) == placed
+
+
+def test_a_rules_edit_beyond_the_themes_phrases_places_every_paper_anew(taxonomy):
+    placed = _placed([paper("Agents", "reinforcement learning", "a")], taxonomy)
+    swapped = (TAXONOMY_YAML.replace("    in_abstract: [image, images]\n", "    catch_all: true\n")
+               .replace("The rest.\n    catch_all: true\n", "The rest.\n    in_title: [zzz]\n"))
+    other_sense = TAXONOMY_YAML.replace("    anywhere: [reinforcement learning]\n",
+                                        "    anywhere: [reinforcement learning]\n    not: [inverse]\n")
+    for text in [TAXONOMY_YAML.replace("threshold: 3", "threshold: 2"), swapped, other_sense]:
+        assert still_placed(placed, taxonomy, _taxonomy(text)) == {}, text
+
+
+def _taxonomy(text):
+    tax, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
+    assert problems == []
+    return tax
