@@ -206,7 +206,7 @@ def search_figures(site: Path, say) -> dict | None:
 
 def preview_figures(survey, args, say) -> dict:
     clean(survey.project)
-    say(f"   preview: {args.edits} edits of a summary and of a listing")
+    say(f"   preview: {args.edits} edits of a summary, of a listing and of themes.yml")
     quiet = 3.0 if len(survey.corpus.papers) < 2000 else 10.0
     run = probes.preview_latency(survey.project, survey.corpus, args.edits, quiet)
     for edit in run.edits:
@@ -314,15 +314,16 @@ def _num(value, digits: int = 1) -> str:
 
 def preview_table(results: list[CorpusResult]) -> str:
     rows = ["| papers | start (first page served) | summary edits: s to served page | "
-            "listing edits: s to served page | rebuilds per edit |", "|---|---|---|---|---|"]
+            "listing edits | themes.yml edits | rebuilds per edit |", "|---|---|---|---|---|---|"]
     for r in results:
         if not r.preview:
             continue
         edits = r.preview["edits"]
         by = {k: ", ".join(f"{e['seconds']:.2f}" for e in edits if e["kind"] == k)
-              for k in ("summary", "listing")}
+              for k in ("summary", "listing", "theme")}
         rows.append(f"| {r.name} | {r.preview['start']:.1f} s | {by['summary']} | "
-                    f"{by['listing']} | {', '.join(str(e['rebuilds']) for e in edits)} |")
+                    f"{by['listing']} | {by['theme']} | "
+                    f"{', '.join(str(e['rebuilds']) for e in edits)} |")
     return "\n".join(rows)
 
 

@@ -90,7 +90,7 @@ BUILT = re.compile(r"Documentation built in")
 
 @dataclass
 class Edit:
-    kind: str  # "summary" or "listing"
+    kind: str  # "summary", "listing" or "theme"
     seconds: float  # from the write to the served page showing it
     rebuilds: int  # generator runs the edit set off (one is right)
 
@@ -133,8 +133,8 @@ class _Server(Preview):
 
 
 def preview_latency(project: Path, corpus: Corpus, edits: int, quiet: float) -> PreviewRun:
-    """Edit one summary and one listing ``edits`` times each, in turn."""
-    targets = [summary_edit(project), listing_edit(project, corpus)]
+    """Edit one summary, one listing and themes.yml ``edits`` times each, in turn."""
+    targets = [summary_edit(project), listing_edit(project, corpus), theme_edit(project, corpus)]
     with _Server(project) as server:
         server.settle(quiet)
         run = PreviewRun(server.start)
@@ -157,6 +157,21 @@ def summary_edit(project: Path):
     original = path.read_text(encoding="utf-8")
     paper = re.search(r"^paper: *(\S+)", original, re.MULTILINE)[1]
     return ("summary", path, original, lambda text, token: f"{text.rstrip()} {token}.\n", paper)
+
+
+def theme_edit(project: Path, corpus: Corpus):
+    """A theme's title (its papers' pages name it); the rules stay as they are."""
+    paper = corpus.papers[0]
+    theme = next(t for t in corpus.taxonomy.themes if t.id == paper.primary_theme)
+    path = project / "content" / "themes.yml"
+    original = path.read_text(encoding="utf-8")
+    line = f"title: {theme.title}\n"
+    assert line in original, (path, line)
+
+    def make(text: str, token: str) -> str:
+        return text.replace(line, f"title: {theme.title} {token}\n", 1)
+
+    return ("theme", path, original, make, paper.id)
 
 
 def listing_edit(project: Path, corpus: Corpus):

@@ -32,6 +32,7 @@ from mkdocs.config import config_options, load_config  # noqa: E402
 from mkdocs.config.base import Config  # noqa: E402
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
+from watchdog.observers.polling import PollingObserver  # noqa: E402
 
 from . import search_index, write  # noqa: E402
 from .build import Generated, Memo, generate  # noqa: E402
@@ -129,6 +130,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # rebuild a second time after every edit of the content.
         server.unwatch(config.docs_dir)
         server.watch(str(self.content))
+        _poll_often(server)
         return server
 
     def on_build_error(self, error: Exception) -> None:
@@ -170,6 +172,30 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                 search_index.index_corpus(corpus, site)
             except (OSError, search_index.SearchIndexError) as err:
                 log.error(f"the search index could not be built: {err}")
+
+
+POLL_SECONDS = 0.1  # how often a preview looks for changed files (MkDocs: every 0.5 s)
+
+
+def _poll_often(server: Any) -> None:
+    """MkDocs' preview looks for changed files every half second; the
+    survey's watched files (content/ and mkdocs.yml: a few hundred) are
+    cheap to look at every tenth, and an edit shows sooner. The watches move
+    to an observer that polls that often; MkDocs starts it after this event.
+    A server of another make (no such observer) is left as it is."""
+    watched = getattr(server, "_watched_paths", None)
+    observer = getattr(server, "observer", None)
+    if not isinstance(watched, dict) or not isinstance(observer, PollingObserver) \
+            or observer.is_alive():
+        return
+    counts = dict(watched)
+    for path, count in counts.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    for path, count in counts.items():
+        for _ in range(count):
+            server.watch(path)
 
 
 _INDEXING = threading.Lock()

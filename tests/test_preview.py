@@ -52,3 +52,26 @@ def test_a_broken_file_keeps_the_last_good_site_until_fixed(preview):
     assert preview.process.poll() is None  # still serving
     path.write_text(summary("Fixed version, marked epsilon-five."))
     preview.wait_for(lambda: "epsilon-five" in (preview.get(f"papers/{PAPER}/") or ""), timeout=60)
+
+
+def test_the_preview_watches_the_content_not_the_generated_pages_and_polls_often(tmp_path):
+    from types import SimpleNamespace
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.mkdocs_plugin import POLL_SECONDS, SurveyPlugin
+    docs, content, config_file = tmp_path / "generated", tmp_path / "content", tmp_path / "mkdocs.yml"
+    for folder in (docs, content):
+        folder.mkdir()
+    config_file.write_text("site_name: s\n")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(docs))  # as `mkdocs serve` does before the plugins' on_serve
+    server.watch(str(config_file))
+    plugin = SurveyPlugin()
+    plugin.content = content
+    assert plugin.on_serve(server, SimpleNamespace(docs_dir=str(docs)), None) is server
+    watched = {e.watch.path for e in server.observer.emitters}
+    # content/ and mkdocs.yml (which the observer watches through its folder)
+    assert len(watched) == 2 and str(content) in watched and str(docs) not in watched
+    assert server.observer.timeout == POLL_SECONDS < 0.5
+    assert not server.observer.is_alive()  # `mkdocs serve` starts it after on_serve
