@@ -52,8 +52,7 @@ class Memo:
     the page)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
-    rules: tuple = ()  # the taxonomy's rules the placements were made by
-    taxonomy: Taxonomy | None = None  # the taxonomy they were read from
+    taxonomy: Taxonomy | None = None  # the one the placements were made by
     placed: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     merge_inputs: tuple = ()
     merge_result: Merged = ((), [], [])
@@ -65,12 +64,12 @@ class Memo:
         """The rules' placements, kept while the rules are the same (a theme
         renamed or described anew places no paper differently), and, when
         they change, for the papers the change cannot reach."""
-        rules = themes.rules_key(taxonomy)
-        if rules != self.rules:
+        if self.taxonomy is None:
+            self.placed = {}
+        elif themes.rules_key(taxonomy) != themes.rules_key(self.taxonomy):
             # A theme's rules edited: only the papers its phrases can match are placed anew.
-            self.placed = (themes.still_placed(self.placed, self.taxonomy, taxonomy)
-                           if self.taxonomy is not None else {})
-            self.rules, self.taxonomy = rules, taxonomy
+            self.placed = themes.still_placed(self.placed, self.taxonomy, taxonomy)
+        self.taxonomy = taxonomy
         return self.placed
 
     def merged(self, listings: tuple[Listing, ...], paths: Mapping[str, str]) -> Merged:
