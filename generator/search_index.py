@@ -15,11 +15,26 @@ polls for each answer every 0.1 s, 40 s for 400 papers; this client just
 reads the answer.) The files come back in memory and are written here: asked
 to write them itself, the service answers before its writes are done, and
 when it exits a file can be left cut short.
+
+Pagefind's process holds about 0.13 MB for each record while it builds an
+index (1.3 GB for 10,000 papers), so the papers are indexed in shards of at
+most ``SHARD`` records, one process after the other: the first shard at the
+bundle's root with Pagefind's code, shard i's index files in ``shard/i/``,
+and ``shards.json`` naming them for the search page, which merges them
+(``overrides/assets/find.js``). The shards follow the index's own order (by
+title), so a search with no words lists shard after shard in title order;
+each record's ``shard`` filter lets the search page ask one shard at a time
+for its papers in a sort order, and merge them. A word that one index lacks
+makes Pagefind match look-alike words instead ("lora" finds "VeLO"), so each
+shard of several also holds one record of every word of the corpus, with no
+shard filter: the search page asks for papers of its shards only.
 """
 from __future__ import annotations
 
 import base64
 import json
+import math
+import re
 import subprocess
 import tempfile
 from html.parser import HTMLParser
@@ -34,6 +49,11 @@ from .render import page_url, paper_path
 
 BUNDLE = "pagefind"  # the index's folder in the site, where the search page looks for it
 LANGUAGE = "en"
+SHARD = 2500  # records per Pagefind index at most: ~0.35 GB for its process
+SHARDS = "shards.json"  # the bundle's list of its shards' folders, for the search page
+WORDS = "pagefind/words/"  # the address of each shard's record of every word (no page)
+# What a merged shard needs (Pagefind's code and styles come from the first).
+_SHARD_FILES = re.compile(r"(fragment|filter|index)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$")
 
 
 class SearchIndexError(Exception):
@@ -105,8 +125,42 @@ def plain_text(html_text: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def search_bundle(entries: list[dict]) -> dict[str, bytes]:
+def shards(entries: list[dict], size: int | None = None) -> list[list[dict]]:
+    """The records in consecutive shards of at most ``size`` (``SHARD``),
+    as even as they can be; each record's ``shard`` filter names its shard."""
+    size = size or SHARD
+    count = max(1, math.ceil(len(entries) / size))
+    bounds = [len(entries) * i // count for i in range(count + 1)]
+    return [[_in_shard(e, i) for e in entries[bounds[i]:bounds[i + 1]]] for i in range(count)]
+
+
+def _in_shard(entry: dict, shard: int) -> dict:
+    return {**entry, "filters": {**entry["filters"], "shard": [str(shard)]}}
+
+
+def words(entries: list[dict]) -> dict:
+    """A record of every word the records are searched by (titles and texts),
+    once each, sorted: no paper's, and in no shard."""
+    seen = {w for e in entries for w in f"{e['meta']['title']} {e['content']}".split()}
+    return {"url": WORDS, "content": " ".join(sorted(seen)), "language": LANGUAGE,
+            "meta": {"title": ""}, "filters": {}, "sort": {}}
+
+
+def search_bundle(entries: list[dict], size: int | None = None) -> dict[str, bytes]:
     """Pagefind's files for these records, by their path in the bundle."""
+    parts = shards(entries, size)
+    extra = [words(entries)] if len(parts) > 1 else []
+    bundle = shard_bundle(parts[0] + extra)
+    folders = [f"shard/{i}/" for i in range(1, len(parts))]
+    for folder, part in zip(folders, parts[1:], strict=True):
+        files = shard_bundle(part + extra)
+        bundle.update({folder + p: b for p, b in files.items() if _SHARD_FILES.match(p)})
+    bundle[SHARDS] = json.dumps({"shards": folders}).encode()
+    return bundle
+
+
+def shard_bundle(entries: list[dict]) -> dict[str, bytes]:
+    """One Pagefind index of these records (one shard)."""
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the pagefind binary is not installed")

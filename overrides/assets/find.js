@@ -18,10 +18,27 @@
   var BATCH = 20;
   var loading = null;
 
+  // The index comes in shards (see generator/search_index.py): the first at
+  // pagefind/ with Pagefind's code, the others merged into it.
   function pagefind() {
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
-        return pf.options({excerptLength: 40}).then(function () { return pf; });
+      var code = import(new URL("pagefind/pagefind.js", ROOT).href);
+      var shards = fetch(new URL("pagefind/shards.json", ROOT).href).then(function (response) {
+        if (!response.ok) throw new Error("the search index is incomplete");
+        return response.json();
+      });
+      loading = Promise.all([code, shards]).then(function (both) {
+        var pf = both[0];
+        var folders = both[1].shards;
+        return pf.options({excerptLength: 40}).then(function () {
+          return Promise.all(folders.map(function (folder) {
+            return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href);
+          }));
+        }).then(function () {
+          var shards = [];
+          for (var i = 0; i <= folders.length; i++) shards.push(String(i));
+          return {pf: pf, shards: shards};
+        });
       });
     }
     return loading;
@@ -155,22 +172,132 @@
   // relevance, a query of several words finds first the papers that have them
   // side by side, as typed ("length generalization"); the papers that only
   // have them apart are offered after those, at the reader's request.
-  // Pagefind's own sorts (newest, most upvoted) take every paper with the words.
-  function find(pf, query, options) {
-    var words = query ? query.split(/\s+/) : [];
-    if (options.sort || words.length < 2 || query.indexOf("\"") >= 0) return pf.search(query, options);
+  function byRelevance(pf, query, options) {
+    var words = query.split(/\s+/);
+    if (words.length < 2 || query.indexOf("\"") >= 0) return pf.search(query, options).then(listed);
     return Promise.all([pf.search("\"" + query + "\"", options), pf.search(query, options)])
       .then(function (both) {
         var phrase = both[0];
         var all = both[1];
-        if (!phrase || !all || !phrase.results.length) return all;
+        if (!phrase || !all || !phrase.results.length) return listed(all);
         var together = {};
         phrase.results.forEach(function (r) { together[r.id] = true; });
-        var result = Object.assign({}, phrase);
-        result.apart = all.results.filter(function (r) { return !together[r.id]; });
-        return result;
+        var found = listed(phrase);
+        found.apart = all.results.filter(function (r) { return !together[r.id]; });
+        return found;
       });
   }
+
+  function listed(search) {
+    return search && {results: new Listed(search.results), filters: search.filters, apart: []};
+  }
+
+  // Each shard's papers in an order: by a sort key (newest, most upvoted: Pagefind's
+  // own sorts, which take every paper with the words), or with no words and no
+  // sort, by title (the index's own order, shard after shard). Pagefind ranks a
+  // merged search by each shard's own positions, so each shard is asked alone.
+  function inOrder(index, query, filters, sort) {
+    return Promise.all(index.shards.map(function (shard) {
+      return index.pf.search(query, {filters: Object.assign({}, filters, {shard: shard}), sort: sort});
+    })).then(function (searches) {
+      if (searches.some(function (s) { return !s; })) return null;
+      var lists = searches.map(function (s) { return s.results; });
+      var results = sort ? new Merged(lists, KEYS[Object.keys(sort)[0]])
+        : new Listed([].concat.apply([], lists));
+      return {results: results, filters: added(searches.map(function (s) { return s.filters; })), apart: []};
+    });
+  }
+
+  function added(counts) {
+    var total = {};
+    counts.forEach(function (filters) {
+      Object.keys(filters || {}).forEach(function (name) {
+        var into = total[name] = total[name] || {};
+        Object.keys(filters[name]).forEach(function (v) { into[v] = (into[v] || 0) + filters[name][v]; });
+      });
+    });
+    return total;
+  }
+
+  // The sort keys of generator/facets.py (sort_keys), from a result's facts:
+  // greater comes first.
+  var UNDATED = "0000-00-00";
+  var KEYS = {
+    date: function (data) { return facts(data.meta.facts).date || UNDATED; },
+    upvotes: function (data) {
+      var known = facts(data.meta.facts);
+      var n = known.upvotes ? Number(known.upvotes) + 1 : 0;
+      return "u" + String(n).padStart(9, "0") + "/" + (known.date || UNDATED);
+    }
+  };
+
+  // Results in their order, their data loaded as they are shown.
+  function Listed(results) {
+    this.results = results;
+    this.length = results.length;
+    this.shown = 0;
+  }
+
+  Listed.prototype.take = function (n) {
+    var batch = this.results.slice(this.shown, this.shown + n);
+    this.shown += batch.length;
+    return Promise.all(batch.map(function (r) { return r.data(); }));
+  };
+
+  // Shards' results, each list in a sort's order, merged by the sort's key.
+  // Pagefind puts the later title first among equal keys (its descending sort
+  // reverses the index's order), so a tie goes to the later shard. Each list's data is
+  // loaded a few results at a time, as the merge reaches them.
+  function Merged(lists, key) {
+    this.lists = lists;
+    this.key = key;
+    this.next = lists.map(function () { return 0; });  // each list's first result not loaded
+    this.loaded = lists.map(function () { return []; });  // loaded, not yet shown
+    this.length = lists.reduce(function (n, list) { return n + list.length; }, 0);
+    this.shown = 0;
+  }
+
+  Merged.prototype.load = function (size) {
+    var self = this;
+    return Promise.all(this.lists.map(function (list, i) {
+      if (self.loaded[i].length || self.next[i] >= list.length) return null;
+      var batch = list.slice(self.next[i], self.next[i] + size);
+      self.next[i] += batch.length;
+      return Promise.all(batch.map(function (r) { return r.data(); }))
+        .then(function (pages) { self.loaded[i] = pages; });
+    }));
+  };
+
+  // The list whose next result comes first; -1 when one must be loaded first, or none is left.
+  Merged.prototype.first = function () {
+    var best = -1;
+    for (var i = 0; i < this.lists.length; i++) {
+      if (!this.loaded[i].length) {
+        if (this.next[i] < this.lists[i].length) return -1;
+        continue;
+      }
+      if (best < 0 || this.key(this.loaded[i][0]) >= this.key(this.loaded[best][0])) best = i;
+    }
+    return best;
+  };
+
+  Merged.prototype.take = function (n) {
+    var self = this;
+    var taken = [];
+    var size = Math.ceil(n / this.lists.length) + 2;
+    function step() {
+      return self.load(size).then(function () {
+        while (taken.length < n && self.shown < self.length) {
+          var i = self.first();
+          if (i < 0) return step();
+          taken.push(self.loaded[i].shift());
+          self.shown += 1;
+        }
+        return taken;
+      });
+    }
+    return step();
+  };
 
   // -- one controller for both pages ---------------------------------------------------------
 
@@ -213,7 +340,7 @@
     var facets = this.form.querySelector("[data-facets]");
     if (!facets) return Promise.resolve();
     var self = this;
-    return pagefind().then(function (pf) { return pf.filters(); }).then(function (totals) {
+    return pagefind().then(function (index) { return index.pf.filters(); }).then(function (totals) {
       self.totals = totals;
       buildFacets(facets, totals, self.names);
       // On a narrow screen the filters start folded, below the box.
@@ -273,13 +400,13 @@
     var sort = state.sort === "title" && browsing ? undefined
       : SORTS[state.sort] || (browsing ? SORTS.date : undefined);
     this.status.textContent = "Searching…";
-    return pagefind().then(function (pf) {
-      return find(pf, browsing ? null : state.q, {filters: filters, sort: sort});
+    return pagefind().then(function (index) {
+      return sort || browsing ? inOrder(index, browsing ? null : state.q, filters, sort)
+        : byRelevance(index.pf, state.q, {filters: Object.assign({shard: {any: index.shards}}, filters)});
     }).then(function (found) {
       if (run !== self.run || !found) return;
       self.results = found.results;
-      self.apart = found.apart || [];
-      self.shown = 0;
+      self.apart = found.apart;
       if (self.staticList) self.staticList.hidden = true;
       self.list.replaceChildren();
       var n = found.results.length;
@@ -300,18 +427,16 @@
   Finder.prototype.showMore = function () {
     var self = this;
     var run = this.run;
-    if (this.shown >= this.results.length && this.apart.length) {
-      this.results = this.results.concat(this.apart);  // the reader asked for the papers with the words apart
+    if (this.results.shown >= this.results.length && this.apart.length) {
+      this.results = new Listed(this.apart);  // the reader asked for the papers with the words apart
       this.apart = [];
     }
-    var batch = this.results.slice(this.shown, this.shown + BATCH);
-    this.shown += batch.length;
-    var left = this.shown < this.results.length;
-    this.more.hidden = !left && !this.apart.length;
-    this.more.textContent = left ? "Show more" : "Show " + plural(this.apart.length, "paper", "papers") +
-      " with the words apart";
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+    return this.results.take(BATCH).then(function (pages) {
       if (run !== self.run) return;
+      var left = self.results.shown < self.results.length;
+      self.more.hidden = !left && !self.apart.length;
+      self.more.textContent = left ? "Show more" : "Show " + plural(self.apart.length, "paper", "papers") +
+        " with the words apart";
       pages.forEach(function (data) { self.list.appendChild(resultItem(data, self.names, self.theme)); });
     });
   };
