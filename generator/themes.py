@@ -17,8 +17,9 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
    kind of generalization (a theme of the first-ranked facet found by a
    phrase with "generalization" in it or just before it, "compositional
    generalization"); the points of the title evidence (two concepts named
-   in the title say more than one); for title evidence, the facet of the
-   theme (facets are listed in themes.yml in the order they rank, e.g. the
+   in the title say more than one, but phrases standing side by side name
+   one thing and count once: "robot policies"); for title evidence, the
+   facet of the theme (facets are listed in themes.yml in the order they rank, e.g. the
    kind of generalization before methods and applications); the score; the
    number of distinct concepts; title evidence that is not only a modifier
    naming the means ("explanation-based finetuning": followed by "based",
@@ -87,6 +88,7 @@ class Match:
     position: int  # where in that field
     means: bool = False  # in the title, before "based" or the like: the means, not the topic
     names_generalization: bool = False  # in the title, naming one ("domain generalization")
+    end: int = NOWHERE  # where the words found end in that field (the space after them)
 
     @property
     def points(self) -> int:
@@ -120,8 +122,16 @@ class Score:
 
     @property
     def title_points(self) -> int:
-        """The points of its evidence in the title: how much the title says of it."""
-        return sum(m.points for m in self.matches if m.in_title)
+        """The points of its evidence in the title: how much the title says of it.
+        Phrases that stand side by side name one thing ("robot policies"): they
+        count once, by the best of them."""
+        groups: list[list[Match]] = []
+        for m in sorted((m for m in self.matches if m.in_title), key=lambda m: m.position):
+            if groups and m.position <= max(g.end for g in groups[-1]):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        return sum(max(m.points for m in group) for group in groups)
 
     @property
     def names_generalization(self) -> bool:
@@ -213,10 +223,11 @@ def concept_match(theme: Theme, concept: Concept, texts: dict[str, str],
             at = texts[place].find(needle)
             if at >= 0:
                 title = place == "title"
+                end = _word_end(texts[place], at + len(needle))
                 match = Match(theme.id, concept, rule, place, at,
-                              title and _followed_by(texts["title"], at + len(needle), MEANS_WORDS),
-                              title and ("generali" in needle or _followed_by(
-                                  texts["title"], at + len(needle), GENERALIZATION_WORDS)))
+                              title and texts["title"].startswith(MEANS_WORDS, end),
+                              title and ("generali" in needle or texts["title"].startswith(
+                                  GENERALIZATION_WORDS, end)), end)
                 if best is None or (match.points, match.in_title, -at) > (
                         best.points, best.in_title, -best.position):
                     best = match
@@ -233,15 +244,12 @@ GENERALIZATION_WORDS = (" generaliz", " generalis")
 _REST_OF_WORD = re.compile(r"\w*")
 
 
-def _followed_by(title: str, end: int, following: tuple[str, ...]) -> bool:
-    """Whether the title goes on with one of the ``following`` words at ``end``
-    (where a phrase found ends: after its last word's space, or inside a word
-    a prefix phrase found, whose rest is skipped)."""
-    if title[end - 1:end] == " ":
-        end -= 1
-    else:
-        end = _REST_OF_WORD.match(title, end).end()  # type: ignore[union-attr]
-    return title.startswith(following, end)
+def _word_end(text: str, end: int) -> int:
+    """Where a phrase found ends, at the space after its last word: ``end`` is
+    after that space, or inside a word a prefix phrase found (its rest is skipped)."""
+    if text[end - 1:end] == " ":
+        return end - 1
+    return _REST_OF_WORD.match(text, end).end()  # type: ignore[union-attr]
 
 
 ConceptCues = tuple[Concept, frozenset[str], tuple[str, ...]]

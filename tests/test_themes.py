@@ -241,6 +241,14 @@ def test_more_title_evidence_ranks_before_the_facet_unless_a_generalization_is_n
                                "generalization")[0] == "shift"
 
 
+def test_title_phrases_side_by_side_name_one_thing(concepts):
+    # "loss landscape optimizers": two concepts, one thing named, so they weigh as one
+    # against the kind theme's; apart, they are two things the title names.
+    assert themes_of(concepts, "Loss landscape optimizers under distribution shift")[0] == "shift"
+    assert themes_of(concepts, "The loss landscape and optimizers under distribution "
+                               "shift")[0] == "optim"
+
+
 def test_a_modifier_naming_the_means_ranks_after_the_topic(concepts):
     # Equal facets and points: "sharpness-based" is how the paper prunes, not its topic.
     assert themes_of(concepts, "Sharpness-based pruning")[0] == "compress"
