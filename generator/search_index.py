@@ -50,7 +50,7 @@ from .render import page_url, paper_path
 BUNDLE = "pagefind"  # the index's folder in the site, where the search page looks for it
 LANGUAGE = "en"
 SHARD = 2500  # records per Pagefind index at most: ~0.35 GB for its process
-SHARDS = "shards.json"  # the bundle's list of its shards' folders, for the search page
+SHARDS = "shards.json"  # for the search page: the shards' folders and the filters' totals
 WORDS = "pagefind/words/"  # the address of each shard's record of every word (no page)
 # What a merged shard needs (Pagefind's code and styles come from the first).
 _SHARD_FILES = re.compile(r"(fragment|filter|index)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$")
@@ -155,8 +155,21 @@ def search_bundle(entries: list[dict], size: int | None = None) -> dict[str, byt
     for folder, part in zip(folders, parts[1:], strict=True):
         files = shard_bundle(part + extra)
         bundle.update({folder + p: b for p, b in files.items() if _SHARD_FILES.match(p)})
-    bundle[SHARDS] = json.dumps({"shards": folders}).encode()
+    bundle[SHARDS] = json.dumps({"shards": folders, "filters": totals(entries)},
+                                ensure_ascii=False, sort_keys=True).encode()
     return bundle
+
+
+def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
+    """How many records have each value of each filter, as Pagefind counts
+    them: the search page lists its facets from these without loading every
+    filter of every shard."""
+    counts: dict[str, dict[str, int]] = {}
+    for entry in entries:
+        for name, values in entry["filters"].items():
+            for value in values:
+                counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
+    return counts
 
 
 def shard_bundle(entries: list[dict]) -> dict[str, bytes]:

@@ -30,14 +30,16 @@
       loading = Promise.all([code, shards]).then(function (both) {
         var pf = both[0];
         var folders = both[1].shards;
-        return pf.options({excerptLength: 40}).then(function () {
+        // Pagefind's web worker is one more script to fetch; a shard's search
+        // takes milliseconds on the page's own thread.
+        return pf.options({excerptLength: 40, noWorker: true}).then(function () {
           return Promise.all(folders.map(function (folder) {
             return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href);
           }));
         }).then(function () {
           var shards = [];
           for (var i = 0; i <= folders.length; i++) shards.push(String(i));
-          return {pf: pf, shards: shards};
+          return {pf: pf, shards: shards, totals: both[1].filters, allFilters: null};
         });
       });
     }
@@ -340,7 +342,7 @@
     var facets = this.form.querySelector("[data-facets]");
     if (!facets) return Promise.resolve();
     var self = this;
-    return pagefind().then(function (index) { return index.pf.filters(); }).then(function (totals) {
+    return pagefind().then(function (index) { return index.totals; }).then(function (totals) {
       self.totals = totals;
       buildFacets(facets, totals, self.names);
       // On a narrow screen the filters start folded, below the box.
@@ -400,9 +402,14 @@
     var sort = state.sort === "title" && browsing ? undefined
       : SORTS[state.sort] || (browsing ? SORTS.date : undefined);
     this.status.textContent = "Searching…";
-    return pagefind().then(function (index) {
+    function searchAgain(index) {
       return sort || browsing ? inOrder(index, browsing ? null : state.q, filters, sort)
         : byRelevance(index.pf, state.q, {filters: Object.assign({shard: {any: index.shards}}, filters)});
+    }
+    var index = null;
+    return pagefind().then(function (loaded) {
+      index = loaded;
+      return searchAgain(index);
     }).then(function (found) {
       if (run !== self.run || !found) return;
       self.results = found.results;
@@ -417,10 +424,21 @@
         " the words apart." : "";
       self.status.textContent = n + of + (n === 1 && !of ? " paper, " : " papers, ") + order + "." + apart;
       self.status.setAttribute("data-count", String(n));
-      self.counts(found.filters);
-      return self.showMore();
+      return self.showMore().then(function () { return self.facetCounts(index, found, searchAgain, run); });
     }).then(function () {
       if (run === self.run) self.done();
+    });
+  };
+
+  // The facets' counts for the results (the search page's). A search loads only
+  // the filters it uses, and counts only those: once the results are shown, all
+  // filters are loaded (once) and the search is run again, from what is loaded, for its counts.
+  Finder.prototype.facetCounts = function (index, found, again, run) {
+    if (!this.totals || !found) return Promise.resolve();
+    var self = this;
+    if (!index.allFilters) index.allFilters = index.pf.filters();
+    return index.allFilters.then(function () { return again(index); }).then(function (counted) {
+      if (run === self.run && counted) self.counts(counted.filters);
     });
   };
 
