@@ -27,12 +27,16 @@ class BundleError(Exception):
     pass
 
 
-def canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its files in a fixed order and named by their content."""
+def canonical(bundle: dict[str, bytes], pages: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The bundle with its files in a fixed order and named by their content.
+    ``pages`` holds the fragments' names already given (name: content) and
+    takes this bundle's: a page's name is its id in a search of merged
+    indexes, so the shards of one index name no two pages alike."""
     rewritten = r"(fragment|filter)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$"
     result = {p: b for p, b in bundle.items() if not re.match(rewritten, p)}
-    fragments = _renamed(bundle, "fragment", ".pf_fragment", _fragment, result)
-    filters = _renamed(bundle, "filter", ".pf_filter", _filter, result)
+    fragments = _renamed(bundle, "fragment", ".pf_fragment", _fragment, result,
+                         {} if pages is None else pages)
+    filters = _renamed(bundle, "filter", ".pf_filter", _filter, result, {})
     entry = json.loads(bundle[ENTRY])
     for language, info in sorted(entry["languages"].items()):
         meta = _meta(_unpack(bundle[f"pagefind.{info['hash']}.pf_meta"]), fragments, filters)
@@ -42,15 +46,14 @@ def canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
     return result
 
 
-def _renamed(bundle, folder, suffix, rewrite, result) -> dict[str, str]:
+def _renamed(bundle, folder, suffix, rewrite, result, taken: dict[str, bytes]) -> dict[str, str]:
     """Rewrite each file of a folder; return {old hash: new hash}. Names are
     as short as Pagefind's (every fragment's name is in the metadata every
     reader loads), made longer where two would be the same, in content order."""
     contents = {}
     for path in sorted(p for p in bundle if p.startswith(folder + "/")):
         contents[path[len(folder) + 1: -len(suffix)]] = rewrite(_unpack(bundle[path]))
-    names: dict[str, str] = {}
-    taken: dict[str, bytes] = {}  # new name: the content it names
+    names: dict[str, str] = {}  # taken: new name: the content it names
     for old, content in sorted(contents.items(), key=lambda item: item[1]):
         new, length = _name(old.split("_")[0], content, 7), 7
         while taken.get(new, content) != content:

@@ -150,10 +150,11 @@ def search_bundle(entries: list[dict], size: int | None = None) -> dict[str, byt
     """Pagefind's files for these records, by their path in the bundle."""
     parts = shards(entries, size)
     extra = [words(entries)] if len(parts) > 1 else []
-    bundle = shard_bundle(parts[0] + extra)
+    pages: dict[str, bytes] = {}  # every shard's pages, by name (see pagefind_bundle.canonical)
+    bundle = shard_bundle(parts[0] + extra, pages)
     folders = [f"shard/{i}/" for i in range(1, len(parts))]
     for folder, part in zip(folders, parts[1:], strict=True):
-        files = shard_bundle(part + extra)
+        files = shard_bundle(part + extra, pages)
         bundle.update({folder + p: b for p, b in files.items() if _SHARD_FILES.match(p)})
     bundle[SHARDS] = json.dumps({"shards": folders, "filters": totals(entries)},
                                 ensure_ascii=False, sort_keys=True).encode()
@@ -172,8 +173,9 @@ def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def shard_bundle(entries: list[dict]) -> dict[str, bytes]:
-    """One Pagefind index of these records (one shard)."""
+def shard_bundle(entries: list[dict], pages: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """One Pagefind index of these records (one shard); its pages are named
+    apart from those in ``pages``."""
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the pagefind binary is not installed")
@@ -182,7 +184,8 @@ def shard_bundle(entries: list[dict]) -> dict[str, bytes]:
         for entry in entries:
             service.send({"type": "AddRecord", "index_id": index, **entry})
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
-    bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files})
+    bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files},
+                                       pages)
     outside = [p for p in bundle if Path(p).is_absolute() or ".." in Path(p).parts]
     if outside:
         raise SearchIndexError(f"pagefind named a file outside its folder: {outside[0]}")

@@ -1,6 +1,8 @@
 """The search index's records: what a paper is about, its facets and sort keys;
 and the client of Pagefind's service, which reads its answers in linear time."""
 import base64
+import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -167,3 +169,30 @@ def test_structures_read_and_write_back_byte_for_byte(records):
     for path in structures:
         raw = pagefind_bundle._unpack(bundle[path])
         assert pagefind_bundle.encode(pagefind_bundle.decode(raw)) == raw, path
+
+
+def test_shards_name_no_two_pages_alike(records, monkeypatch):
+    # A page's name is its id in a merged search (the search page tells a
+    # query's papers with the words side by side from the others by it).
+    # Names of 2 hex digits (not 7) and more, so that shards would often pick the same.
+    from generator import pagefind_bundle
+    monkeypatch.setattr(pagefind_bundle, "_name", lambda language, content, length:
+                        f"{language}_{hashlib.sha256(content).hexdigest()[:length - 5]}")
+    bundle = search_index.search_bundle(records, size=60)
+    fragments = {p: b for p, b in bundle.items() if "fragment/" in p}
+    assert len(fragments) == len(records) + 7  # and each of the 7 shards' record of every word
+    papers = [p.rsplit("/", 1)[1] for p, b in fragments.items()
+              if search_index.WORDS.encode() not in gzip.decompress(b)]
+    assert len(papers) == len(records) == len(set(papers))
+
+
+def test_a_page_name_another_shard_took_is_made_longer():
+    from generator import pagefind_bundle
+    content = b'{"url":"a/"}'
+    short = pagefind_bundle._name("en", content, 7)
+    taken = {short: b"another page"}
+    result: dict[str, bytes] = {}
+    bundle = {f"fragment/{short}.pf_fragment": pagefind_bundle._pack(content)}
+    names = pagefind_bundle._renamed(bundle, "fragment", ".pf_fragment", lambda c: c, result, taken)
+    assert names[short] == pagefind_bundle._name("en", content, 8)
+    assert taken[names[short]] == content
