@@ -168,8 +168,9 @@ def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for entry in entries:
         for name, values in entry["filters"].items():
+            named = counts.setdefault(name, {})
             for value in values:
-                counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
+                named[value] = named.get(value, 0) + 1
     return counts
 
 

@@ -117,6 +117,23 @@ def test_a_typed_query_goes_into_the_address_and_back_restores_the_results(tab, 
     assert results(tab) == first
 
 
+def test_before_a_search_the_facets_count_every_paper(tab, server, data):
+    # These counts come from the totals the index writes (pagefind/shards.json).
+    tab.goto(server + "search/")
+    settled(tab)
+    shown = dict(tab.eval_on_selector_all(
+        "[data-count-of]", "s => s.map(s => [s.dataset.countOf, Number(s.textContent)])"))
+    years: dict[str, int] = {}
+    for paper in data["papers"]:
+        year = paper["date"][:4] if paper["date"] else "undated"
+        years[year] = years.get(year, 0) + 1
+    assert {k[5:]: n for k, n in shown.items() if k.startswith("year=")} == years
+    assert {k[6:]: n for k, n in shown.items() if k.startswith("theme=")} == {
+        t["id"]: len(t["papers"]) for t in data["themes"] if t["papers"]}
+    assert shown["cross=yes"] == sum(len({s["listing"] for s in p["listings"]}) > 1
+                                     for p in data["papers"])
+
+
 def test_a_facet_narrows_the_results_and_shows_counts(tab, server, data):
     tab.goto(server + "search/?q=generalization")
     settled(tab)
