@@ -55,7 +55,8 @@ def seen(tab, address: str, form: str, status: str, listed: str) -> dict:
             "status": tab.inner_text(status),
             "facets": tab.eval_on_selector_all(
                 "[data-count-of]", "s => s.map(s => s.dataset.countOf + ':' + s.textContent)"),
-            "results": results(tab, listed)}
+            "results": results(tab, listed),
+            "excerpts": tab.eval_on_selector_all(f"{listed} .find-excerpt", "ps => ps.map(p => p.textContent)")}
 
 
 SEARCHES = ["search/?year=2024", "search/?year=2025&sort=upvotes", "search/?q=generalization&sort=date",
@@ -94,5 +95,7 @@ def test_a_query_ranked_by_relevance_finds_the_same_papers(tabs, query):
     merged = seen(five_tab, five + "search/?q=" + query, *args)
     assert merged["count"] == alone["count"] and merged["facets"] == alone["facets"]
     assert sorted(merged["results"]) == sorted(alone["results"])
+    shown = dict(zip(merged["results"], merged["excerpts"], strict=True))
+    assert [shown[r] for r in alone["results"]] == alone["excerpts"]
     # The order may differ: each shard weighs a word by how rare it is among
     # its own papers (with 83 papers a shard, by a good deal).

@@ -16,6 +16,7 @@
   // which a search with no words and no sort keeps.
   var SORTS = {date: {date: "desc"}, upvotes: {upvotes: "desc"}};
   var BATCH = 20;
+  var OPTIONS = {excerptLength: 40};  // every shard's: a merged index takes only those given to it
   var loading = null;
 
   // The index comes in shards (see generator/search_index.py): the first at
@@ -32,9 +33,9 @@
         var folders = both[1].shards;
         // Pagefind's web worker is one more script to fetch; a shard's search
         // takes milliseconds on the page's own thread.
-        return pf.options({excerptLength: 40, noWorker: true}).then(function () {
+        return pf.options(Object.assign({noWorker: true}, OPTIONS)).then(function () {
           return Promise.all(folders.map(function (folder) {
-            return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href);
+            return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href, OPTIONS);
           }));
         }).then(function () {
           var shards = [];
