@@ -5,8 +5,9 @@ hash maps that it seeds at random each run, and writes them in that order: the
 same records gave different filter, fragment and metadata files (and names)
 each time. Its own code notes it ("Change filter indexes to BTree to give them
 a stable hash"). This module puts them in order: fragments' JSON with sorted
-keys, each filter's values and the metadata's filters and sort orders by name,
-and names each rewritten file by a hash of its content, as Pagefind does.
+keys, each filter's values and the metadata's filters and sort orders by name;
+it names filter and metadata files by a hash of their content, as Pagefind
+does, and pages by their place in the metadata (see ``_numbered``).
 
 The files are gzip-compressed; inside, after a signature, a fragment is JSON
 and the others are CBOR arrays (strings, integers, arrays: all this module
@@ -21,47 +22,58 @@ import re
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
+TAG = 6  # hex digits of the tag in pages' names (see _numbered)
 
 
 class BundleError(Exception):
     pass
 
 
-def canonical(bundle: dict[str, bytes], pages: dict[str, bytes] | None = None) -> dict[str, bytes]:
+def canonical(bundle: dict[str, bytes], first: int = 0) -> dict[str, bytes]:
     """The bundle with its files in a fixed order and named by their content.
-    ``pages`` holds the fragments' names already given (name: content) and
-    takes this bundle's: a page's name is its id in a search of merged
-    indexes, so the shards of one index name no two pages alike."""
+    Pages (fragments) are numbered in the metadata's order from ``first``:
+    a page's name is its id in a search of merged indexes, so the shards of
+    one index, numbered on from each other, name no two pages alike."""
     rewritten = r"(fragment|filter)/|pagefind\..*\.pf_meta$|pagefind-entry\.json$"
     result = {p: b for p, b in bundle.items() if not re.match(rewritten, p)}
-    fragments = _renamed(bundle, "fragment", ".pf_fragment", _fragment, result,
-                         {} if pages is None else pages)
-    filters = _renamed(bundle, "filter", ".pf_filter", _filter, result, {})
     entry = json.loads(bundle[ENTRY])
+    metas = {language: decode(unpack(bundle[f"pagefind.{info['hash']}.pf_meta"]))
+             for language, info in sorted(entry["languages"].items())}
+    order = [page[0] for meta in metas.values() for page in meta[1]]
+    fragments = _numbered(bundle, order, first, result)
+    filters = _renamed(bundle, "filter", ".pf_filter", _filter, result)
     for language, info in sorted(entry["languages"].items()):
-        meta = _meta(_unpack(bundle[f"pagefind.{info['hash']}.pf_meta"]), fragments, filters)
+        meta = _meta(metas[language], fragments, filters)
         info["hash"] = _name(language, meta, 10)
         result[f"pagefind.{info['hash']}.pf_meta"] = _pack(meta)
     result[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return result
 
 
-def _renamed(bundle, folder, suffix, rewrite, result, taken: dict[str, bytes]) -> dict[str, str]:
-    """Rewrite each file of a folder; return {old hash: new hash}. Names are
-    as short as Pagefind's (every fragment's name is in the metadata every
-    reader loads), made longer where two would be the same, in content order."""
-    contents = {}
+def _numbered(bundle, order: list[str], first: int, result) -> dict[str, str]:
+    """Name each page by its place: ``en_<tag><n>``. Every reader loads every
+    name (in the metadata), and numbers in order cost it less than hashes; the
+    tag, a hash of all the bundle's pages, gives a changed page a new name (a
+    browser never takes a page it cached from an earlier build for it)."""
+    contents = {path[len("fragment/"): -len(".pf_fragment")]: _fragment(unpack(data))
+                for path, data in bundle.items() if path.startswith("fragment/")}
+    if sorted(order) != sorted(contents):
+        raise BundleError("the search index's pages and its metadata do not agree")
+    tag = hashlib.sha256(b"\n".join(sorted(contents.values()))).hexdigest()[:TAG]
+    names = {old: f"{old.split('_')[0]}_{tag}{first + n}" for n, old in enumerate(order)}
+    for old, new in names.items():
+        result[f"fragment/{new}.pf_fragment"] = _pack(contents[old])
+    return names
+
+
+def _renamed(bundle, folder, suffix, rewrite, result) -> dict[str, str]:
+    """Rewrite each file of a folder; return {old hash: new hash}."""
+    names: dict[str, str] = {}
     for path in sorted(p for p in bundle if p.startswith(folder + "/")):
-        contents[path[len(folder) + 1: -len(suffix)]] = rewrite(_unpack(bundle[path]))
-    names: dict[str, str] = {}  # taken: new name: the content it names
-    for old, content in sorted(contents.items(), key=lambda item: item[1]):
-        new, length = _name(old.split("_")[0], content, 7), 7
-        while taken.get(new, content) != content:
-            length += 1
-            new = _name(old.split("_")[0], content, length)
-        taken[new] = content
-        names[old] = new
-        result[f"{folder}/{new}{suffix}"] = _pack(content)
+        old = path[len(folder) + 1: -len(suffix)]
+        content = rewrite(unpack(bundle[path]))
+        names[old] = _name(old.split("_")[0], content, 7)
+        result[f"{folder}/{names[old]}{suffix}"] = _pack(content)
     return names
 
 
@@ -69,7 +81,7 @@ def _name(language: str, content: bytes, length: int) -> str:
     return f"{language}_{hashlib.sha256(content).hexdigest()[:length]}"
 
 
-def _unpack(data: bytes) -> bytes:
+def unpack(data: bytes) -> bytes:
     raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
         raise BundleError("a search index file lacks Pagefind's signature")
@@ -90,9 +102,8 @@ def _filter(content: bytes) -> bytes:
     return encode([name, sorted(values, key=lambda v: v[0])])
 
 
-def _meta(content: bytes, fragments: dict[str, str], filters: dict[str, str]) -> bytes:
+def _meta(fields: list, fragments: dict[str, str], filters: dict[str, str]) -> bytes:
     """Metadata: [version, pages, index chunks, filters, sort orders, meta fields]."""
-    fields = decode(content)
     version, pages, chunks, named_filters, sorts, *rest = fields
     pages = [[fragments[hash_], *more] for hash_, *more in pages]
     named_filters = sorted([name, filters[hash_]] for name, hash_ in named_filters)

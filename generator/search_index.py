@@ -21,13 +21,15 @@ index (1.3 GB for 10,000 papers), so the papers are indexed in shards of at
 most ``SHARD`` records, one process after the other: the first shard at the
 bundle's root with Pagefind's code, shard i's index files in ``shard/i/``,
 and ``shards.json`` naming them for the search page, which merges them
-(``overrides/assets/find.js``). The shards follow the index's own order (by
-title), so a search with no words lists shard after shard in title order;
-each record's ``shard`` filter lets the search page ask one shard at a time
-for its papers in a sort order, and merge them. A word that one index lacks
-makes Pagefind match look-alike words instead ("lora" finds "VeLO"), so each
-shard of several also holds one record of every word of the corpus, with no
-shard filter: the search page asks for papers of its shards only.
+(``overrides/assets/find.js``) and gives each shard's papers a ``shard``
+filter as it does (Pagefind's ``mergeFilter``: nothing in the index). The
+shards follow the index's own order (by title), so a search with no words
+lists shard after shard in title order; the ``shard`` filter lets the search
+page ask one shard at a time for its papers in a sort order, and merge them.
+A word that one index lacks makes Pagefind match look-alike words instead
+("lora" finds "VeLO"), so each shard of several also holds one record of
+every word of the corpus, which ``shards.json`` names for the search page to
+leave out.
 """
 from __future__ import annotations
 
@@ -127,20 +129,16 @@ def plain_text(html_text: str) -> str:
 
 def shards(entries: list[dict], size: int | None = None) -> list[list[dict]]:
     """The records in consecutive shards of at most ``size`` (``SHARD``),
-    as even as they can be; each record's ``shard`` filter names its shard."""
+    as even as they can be."""
     size = size or SHARD
     count = max(1, math.ceil(len(entries) / size))
     bounds = [len(entries) * i // count for i in range(count + 1)]
-    return [[_in_shard(e, i) for e in entries[bounds[i]:bounds[i + 1]]] for i in range(count)]
-
-
-def _in_shard(entry: dict, shard: int) -> dict:
-    return {**entry, "filters": {**entry["filters"], "shard": [str(shard)]}}
+    return [entries[bounds[i]:bounds[i + 1]] for i in range(count)]
 
 
 def words(entries: list[dict]) -> dict:
     """A record of every word the records are searched by (titles and texts),
-    once each, sorted: no paper's, and in no shard."""
+    once each, sorted: no paper's (the search page leaves it out by its name)."""
     seen = {w for e in entries for w in f"{e['meta']['title']} {e['content']}".split()}
     return {"url": WORDS, "content": " ".join(sorted(seen)), "language": LANGUAGE,
             "meta": {"title": ""}, "filters": {}, "sort": {}}
@@ -150,15 +148,29 @@ def search_bundle(entries: list[dict], size: int | None = None) -> dict[str, byt
     """Pagefind's files for these records, by their path in the bundle."""
     parts = shards(entries, size)
     extra = [words(entries)] if len(parts) > 1 else []
-    pages: dict[str, bytes] = {}  # every shard's pages, by name (see pagefind_bundle.canonical)
-    bundle = shard_bundle(parts[0] + extra, pages)
+    bundle = shard_bundle(parts[0] + extra)
+    named = [_page_of(bundle, WORDS)] if extra else []
     folders = [f"shard/{i}/" for i in range(1, len(parts))]
     for folder, part in zip(folders, parts[1:], strict=True):
-        files = shard_bundle(part + extra, pages)
+        files = shard_bundle(part + extra, first=_pages(bundle))
+        named.append(_page_of(files, WORDS))
         bundle.update({folder + p: b for p, b in files.items() if _SHARD_FILES.match(p)})
-    bundle[SHARDS] = json.dumps({"shards": folders, "filters": totals(entries)},
+    bundle[SHARDS] = json.dumps({"shards": folders, "filters": totals(entries), "words": named},
                                 ensure_ascii=False, sort_keys=True).encode()
     return bundle
+
+
+def _pages(bundle: dict[str, bytes]) -> int:
+    """How many pages the bundle's shards hold so far."""
+    return sum(1 for p in bundle if p.startswith("fragment/") or "/fragment/" in p)
+
+
+def _page_of(bundle: dict[str, bytes], url: str) -> str:
+    """The name (search id) of the bundle's page with this address."""
+    for path, data in bundle.items():
+        if path.startswith("fragment/") and json.loads(pagefind_bundle.unpack(data))["url"] == url:
+            return path[len("fragment/"): -len(".pf_fragment")]
+    raise SearchIndexError(f"the search index has no page {url}")
 
 
 def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
@@ -174,9 +186,9 @@ def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def shard_bundle(entries: list[dict], pages: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """One Pagefind index of these records (one shard); its pages are named
-    apart from those in ``pages``."""
+def shard_bundle(entries: list[dict], first: int = 0) -> dict[str, bytes]:
+    """One Pagefind index of these records (one shard); its pages are
+    numbered from ``first``, after those of the shards before it."""
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the pagefind binary is not installed")
@@ -186,7 +198,7 @@ def shard_bundle(entries: list[dict], pages: dict[str, bytes] | None = None) -> 
             service.send({"type": "AddRecord", "index_id": index, **entry})
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
     bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files},
-                                       pages)
+                                       first)
     outside = [p for p in bundle if Path(p).is_absolute() or ".." in Path(p).parts]
     if outside:
         raise SearchIndexError(f"pagefind named a file outside its folder: {outside[0]}")

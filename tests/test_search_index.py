@@ -2,7 +2,6 @@
 and the client of Pagefind's service, which reads its answers in linear time."""
 import base64
 import gzip
-import hashlib
 import json
 from pathlib import Path
 
@@ -167,32 +166,32 @@ def test_structures_read_and_write_back_byte_for_byte(records):
     structures = [p for p in bundle if p.endswith((".pf_meta", ".pf_filter", ".pf_index"))]
     assert len(structures) > 5
     for path in structures:
-        raw = pagefind_bundle._unpack(bundle[path])
+        raw = pagefind_bundle.unpack(bundle[path])
         assert pagefind_bundle.encode(pagefind_bundle.decode(raw)) == raw, path
 
 
-def test_shards_name_no_two_pages_alike(records, monkeypatch):
+def test_shards_name_no_two_pages_alike(records):
     # A page's name is its id in a merged search (the search page tells a
-    # query's papers with the words side by side from the others by it).
-    # Names of 2 hex digits (not 7) and more, so that shards would often pick the same.
-    from generator import pagefind_bundle
-    monkeypatch.setattr(pagefind_bundle, "_name", lambda language, content, length:
-                        f"{language}_{hashlib.sha256(content).hexdigest()[:length - 5]}")
+    # query's papers with the words side by side from the others by it, and
+    # leaves out each shard's record of every word by it).
     bundle = search_index.search_bundle(records, size=60)
     fragments = {p: b for p, b in bundle.items() if "fragment/" in p}
     assert len(fragments) == len(records) + 7  # and each of the 7 shards' record of every word
-    papers = [p.rsplit("/", 1)[1] for p, b in fragments.items()
-              if search_index.WORDS.encode() not in gzip.decompress(b)]
-    assert len(papers) == len(records) == len(set(papers))
+    names = [p.rsplit("/", 1)[1] for p in fragments]
+    assert len(set(names)) == len(names)
+    words = json.loads(bundle[search_index.SHARDS])["words"]
+    assert len(words) == 7
+    for name in words:
+        [path] = [p for p in fragments if p.endswith(f"/{name}.pf_fragment")]
+        assert search_index.WORDS.encode() in gzip.decompress(fragments[path])
 
 
-def test_a_page_name_another_shard_took_is_made_longer():
+def test_pages_are_numbered_in_order_behind_a_tag_of_their_content(records):
     from generator import pagefind_bundle
-    content = b'{"url":"a/"}'
-    short = pagefind_bundle._name("en", content, 7)
-    taken = {short: b"another page"}
-    result: dict[str, bytes] = {}
-    bundle = {f"fragment/{short}.pf_fragment": pagefind_bundle._pack(content)}
-    names = pagefind_bundle._renamed(bundle, "fragment", ".pf_fragment", lambda c: c, result, taken)
-    assert names[short] == pagefind_bundle._name("en", content, 8)
-    assert taken[names[short]] == content
+    first = search_index.shard_bundle(records[:5], first=40)
+    names = sorted(p for p in first if p.startswith("fragment/"))
+    tag = names[0][len("fragment/en_"):][:pagefind_bundle.TAG]
+    assert names == sorted(f"fragment/en_{tag}{n}.pf_fragment" for n in range(40, 45))
+    edited = [records[0], records[1], {**records[2], "content": "another abstract"}, *records[3:5]]
+    again = sorted(p for p in search_index.shard_bundle(edited, first=40) if p.startswith("fragment/"))
+    assert not set(again) & set(names)  # a browser's cached page is never taken for the new one

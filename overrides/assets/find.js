@@ -20,7 +20,8 @@
   var loading = null;
 
   // The index comes in shards (see generator/search_index.py): the first at
-  // pagefind/ with Pagefind's code, the others merged into it.
+  // pagefind/ with Pagefind's code, the others merged into it, each shard's
+  // papers given its number as their "shard" filter.
   function pagefind() {
     if (!loading) {
       var code = import(new URL("pagefind/pagefind.js", ROOT).href);
@@ -33,18 +34,32 @@
         var folders = both[1].shards;
         // Pagefind's web worker is one more script to fetch; a shard's search
         // takes milliseconds on the page's own thread.
-        return pf.options(Object.assign({noWorker: true}, OPTIONS)).then(function () {
-          return Promise.all(folders.map(function (folder) {
-            return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href, OPTIONS);
+        return pf.options(Object.assign({noWorker: true, mergeFilter: {shard: "0"}}, OPTIONS)).then(function () {
+          return Promise.all(folders.map(function (folder, i) {
+            var merged = Object.assign({mergeFilter: {shard: String(i + 1)}}, OPTIONS);
+            return pf.mergeIndex(new URL("pagefind/" + folder, ROOT).href, merged);
           }));
         }).then(function () {
           var shards = [];
           for (var i = 0; i <= folders.length; i++) shards.push(String(i));
-          return {pf: pf, shards: shards, totals: both[1].filters, allFilters: null};
+          return {pf: pf, shards: shards, totals: both[1].filters, allFilters: null,
+                  search: papersOnly(pf, both[1].words || [])};
         });
       });
     }
     return loading;
+  }
+
+  // Pagefind's search of the merged shards, less each shard's record of every word (no paper).
+  function papersOnly(pf, unlisted) {
+    var skip = {};
+    unlisted.forEach(function (id) { skip[id] = true; });
+    return function (query, options) {
+      return pf.search(query, options).then(function (found) {
+        if (found) found.results = found.results.filter(function (r) { return !skip[r.id]; });
+        return found;
+      });
+    };
   }
 
   function el(tag, attributes, text) {
@@ -175,10 +190,10 @@
   // relevance, a query of several words finds first the papers that have them
   // side by side, as typed ("length generalization"); the papers that only
   // have them apart are offered after those, at the reader's request.
-  function byRelevance(pf, query, options) {
+  function byRelevance(index, query, options) {
     var words = query.split(/\s+/);
-    if (words.length < 2 || query.indexOf("\"") >= 0) return pf.search(query, options).then(listed);
-    return Promise.all([pf.search("\"" + query + "\"", options), pf.search(query, options)])
+    if (words.length < 2 || query.indexOf("\"") >= 0) return index.search(query, options).then(listed);
+    return Promise.all([index.search("\"" + query + "\"", options), index.search(query, options)])
       .then(function (both) {
         var phrase = both[0];
         var all = both[1];
@@ -201,7 +216,7 @@
   // merged search by each shard's own positions, so each shard is asked alone.
   function inOrder(index, query, filters, sort) {
     return Promise.all(index.shards.map(function (shard) {
-      return index.pf.search(query, {filters: Object.assign({}, filters, {shard: shard}), sort: sort});
+      return index.search(query, {filters: Object.assign({}, filters, {shard: shard}), sort: sort});
     })).then(function (searches) {
       if (searches.some(function (s) { return !s; })) return null;
       var lists = searches.map(function (s) { return s.results; });
@@ -405,7 +420,7 @@
     this.status.textContent = "Searching…";
     function searchAgain(index) {
       return sort || browsing ? inOrder(index, browsing ? null : state.q, filters, sort)
-        : byRelevance(index.pf, state.q, {filters: Object.assign({shard: {any: index.shards}}, filters)});
+        : byRelevance(index, state.q, {filters: filters});
     }
     var index = null;
     return pagefind().then(function (loaded) {
