@@ -56,6 +56,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
     indexing_future: Future | None = None  # the search index of this build, being made
+    index_wanted: threading.Event | None = None  # cleared when a preview's newer build starts
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -85,6 +86,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # While previewing, a broken file keeps the last good pages on screen;
         # the first build of a session has no good pages yet, so it writes.
         keep = self.serving and self.generated is not None
+        if self.index_wanted is not None:
+            # The last build's search index, if it is still being made, would
+            # be replaced by this build's: stopping it frees a core for the pages.
+            self.index_wanted.clear()
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
@@ -152,8 +157,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         site, corpus = Path(config.site_dir), self.generated.corpus
         if self.serving:
             # The page is served at once; search catches up a moment later.
-            self.indexing = threading.Thread(target=self._index_quietly, args=(corpus, site),
-                                             daemon=True)
+            self.index_wanted = wanted = threading.Event()
+            wanted.set()
+            self.indexing = threading.Thread(target=self._index_quietly,
+                                             args=(corpus, site, wanted), daemon=True)
             self.indexing.start()
             return
         future, self.indexing_future = self.indexing_future, None
@@ -166,10 +173,12 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error(f"the search index could not be built: {err}")
             raise PluginError("the search index could not be built") from None
 
-    def _index_quietly(self, corpus: Corpus, site: Path) -> None:
+    def _index_quietly(self, corpus: Corpus, site: Path, wanted: threading.Event) -> None:
         with _INDEXING:  # one index at a time; the last build's wins
             try:
-                search_index.index_corpus(corpus, site)
+                search_index.index_corpus(corpus, site, cancelled=lambda: not wanted.is_set())
+            except search_index.Cancelled:
+                log.debug("survey: a newer build makes the search index")
             except (OSError, search_index.SearchIndexError) as err:
                 log.error(f"the search index could not be built: {err}")
 

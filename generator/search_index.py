@@ -39,6 +39,7 @@ import math
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Protocol, runtime_checkable
@@ -62,10 +63,16 @@ class SearchIndexError(Exception):
     pass
 
 
-def index_corpus(corpus: Corpus, site: Path) -> int:
-    """Index the corpus's papers into ``site/pagefind``; return how many."""
+class Cancelled(SearchIndexError):
+    """The index was no longer wanted (a preview's newer build makes its own)."""
+
+
+def index_corpus(corpus: Corpus, site: Path, cancelled: Callable[[], bool] = lambda: False) -> int:
+    """Index the corpus's papers into ``site/pagefind``; return how many.
+    ``cancelled`` is asked between records: when it says yes, Pagefind is
+    stopped and nothing is written (``Cancelled``)."""
     entries = records(corpus)
-    write_bundle(search_bundle(entries), site)
+    write_bundle(search_bundle(entries, cancelled=cancelled), site)
     return len(entries)
 
 
@@ -144,15 +151,16 @@ def words(entries: list[dict]) -> dict:
             "meta": {"title": ""}, "filters": {}, "sort": {}}
 
 
-def search_bundle(entries: list[dict], size: int | None = None) -> dict[str, bytes]:
+def search_bundle(entries: list[dict], size: int | None = None,
+                  cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
     """Pagefind's files for these records, by their path in the bundle."""
     parts = shards(entries, size)
     extra = [words(entries)] if len(parts) > 1 else []
-    bundle = shard_bundle(parts[0] + extra)
+    bundle = shard_bundle(parts[0] + extra, cancelled=cancelled)
     named = [_page_of(bundle, WORDS)] if extra else []
     folders = [f"shard/{i}/" for i in range(1, len(parts))]
     for folder, part in zip(folders, parts[1:], strict=True):
-        files = shard_bundle(part + extra, first=_pages(bundle))
+        files = shard_bundle(part + extra, first=_pages(bundle), cancelled=cancelled)
         named.append(_page_of(files, WORDS))
         bundle.update({folder + p: b for p, b in files.items() if _SHARD_FILES.match(p)})
     bundle[SHARDS] = json.dumps({"shards": folders, "filters": totals(entries), "words": named},
@@ -186,7 +194,8 @@ def totals(entries: list[dict]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def shard_bundle(entries: list[dict], first: int = 0) -> dict[str, bytes]:
+def shard_bundle(entries: list[dict], first: int = 0,
+                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
     """One Pagefind index of these records (one shard); its pages are
     numbered from ``first``, after those of the shards before it."""
     executable = get_executable()
@@ -195,6 +204,8 @@ def shard_bundle(entries: list[dict], first: int = 0) -> dict[str, bytes]:
     with _Service(executable) as service:
         index = service.send({"type": "NewIndex", "config": None})["index_id"]
         for entry in entries:
+            if cancelled():
+                raise Cancelled("the search index was no longer wanted")
             service.send({"type": "AddRecord", "index_id": index, **entry})
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
     bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files},
@@ -231,6 +242,8 @@ class _Service:
         return self
 
     def __exit__(self, *exc) -> None:
+        if exc[0] is not None:  # given up: its index is not wanted
+            self.process.kill()
         _pipe(self.process.stdin).close()
         try:
             self.process.wait(timeout=30)

@@ -75,3 +75,39 @@ def test_the_preview_watches_the_content_not_the_generated_pages_and_polls_often
     assert len(watched) == 2 and str(content) in watched and str(docs) not in watched
     assert server.observer.timeout == POLL_SECONDS < 0.5
     assert not server.observer.is_alive()  # `mkdocs serve` starts it after on_serve
+
+
+def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, monkeypatch):
+    # In a preview the index is made after each build, beside the next edit's
+    # build: an index about to be replaced only takes a core from the pages.
+    import threading
+    from types import SimpleNamespace
+
+    from generator import search_index
+    from generator.mkdocs_plugin import SurveyPlugin
+    seen, budget = [], [3000]  # steps of 10 ms
+
+    def index(corpus, site, cancelled):
+        stop = threading.Event()
+        while not cancelled() and not stop.wait(0.01) and len(seen) < budget[0]:
+            seen.append("working")
+        seen.append("stopped" if cancelled() else "finished")
+        return 0
+
+    monkeypatch.setattr(search_index, "index_corpus", index)
+    plugin = SurveyPlugin()
+    assert plugin.load_config({}) == ([], [])
+    plugin.on_startup(command="serve", dirty=True)
+    plugin.content, plugin.repository = ROOT / "tests" / "seed" / "content", None
+    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
+                             site_url=None)
+    plugin.on_pre_build(config)
+    plugin.on_post_build(config)  # the first build's index, in the background
+    first = plugin.indexing
+    plugin.on_pre_build(config)  # an edit: the next build starts
+    first.join(timeout=30)
+    assert seen[-1] == "stopped" and not first.is_alive()
+    budget[0] = len(seen) + 20
+    plugin.on_post_build(config)  # this build's own index is wanted
+    plugin.indexing.join(timeout=30)
+    assert seen[-1] == "finished"

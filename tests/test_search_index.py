@@ -195,3 +195,18 @@ def test_pages_are_numbered_in_order_behind_a_tag_of_their_content(records):
     edited = [records[0], records[1], {**records[2], "content": "another abstract"}, *records[3:5]]
     again = sorted(p for p in search_index.shard_bundle(edited, first=40) if p.startswith("fragment/"))
     assert not set(again) & set(names)  # a browser's cached page is never taken for the new one
+
+
+def test_an_index_no_longer_wanted_stops_pagefind_and_gives_nothing(records, monkeypatch):
+    services, asked = [], []
+    real = search_index._Service
+
+    def service(executable):
+        services.append(real(executable))
+        return services[-1]
+
+    monkeypatch.setattr(search_index, "_Service", service)
+    with pytest.raises(search_index.Cancelled):
+        search_index.search_bundle(records, size=60, cancelled=lambda: asked.append(1) or len(asked) > 70)
+    assert len(services) == 2 and len(asked) == 71  # in the second shard, between two records
+    assert all(s.process.poll() is not None for s in services)  # no Pagefind left running
