@@ -58,6 +58,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     indexing_future: Future | None = None  # the search index of this build, being made
     index_wanted: threading.Event | None = None  # cleared when a preview's newer build starts
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
+    shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -121,6 +122,14 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
                  f"changed; {steps}")
 
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
+        return nav
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        env.globals["survey_shared"] = self.shared  # see overrides/main.html
+        return env
+
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         """Links in the generator's HTML blocks name pages as Markdown links
         do (``../themes/t.md``); MkDocs rewrites only Markdown's, so these
@@ -181,6 +190,41 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                 log.debug("survey: a newer build makes the search index")
             except (OSError, search_index.SearchIndexError) as err:
                 log.error(f"the search index could not be built: {err}")
+
+
+class SharedFragments:
+    """Parts of the theme's page that are the same on every page outside the
+    navigation in one folder (their links are relative to it): the
+    navigation's HTML (nothing in it is active), the tabs', the
+    configuration's. ``overrides/main.html`` has each made once per build and
+    key, not once per paper page (a third of the theme's time)."""
+
+    def __init__(self, listed: set[str]):
+        self.listed = listed  # the pages in the navigation, by source path
+        self.made: dict[tuple, str] = {}
+
+    def __call__(self, block: str, page: Any, base_url: str, caller: Any) -> str:
+        if page is None or page.file.src_uri in self.listed:
+            return caller()
+        meta = page.meta or {}
+        folder = posixpath.dirname(page.url.rstrip("/"))
+        key = (block, folder, base_url, repr(meta.get("hide")),
+               _toc_shown(page.toc) if block == "site_nav" else ())  # the sidebars: navigation, toc
+        if key not in self.made:
+            self.made[key] = caller()
+        return self.made[key]
+
+
+def _toc_shown(toc: Any) -> tuple:
+    """The table of contents as the theme shows it: a page's one title
+    (level 1) is left out, its sections shown."""
+    items = list(toc)
+    return _toc(items[0].children if items and items[0].level == 1 else items)
+
+
+def _toc(items: Any) -> tuple:
+    return tuple((i.title, i.url, i.level, repr(getattr(i, "typeset", None)), _toc(i.children))
+                 for i in items)
 
 
 POLL_SECONDS = 0.1  # how often a preview looks for changed files (MkDocs: every 0.5 s)

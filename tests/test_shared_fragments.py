@@ -1,0 +1,44 @@
+"""The theme's navigation, tabs and configuration, made once per folder for
+the pages outside the navigation (SharedFragments), are what the theme makes
+for each page: the seed site is built with and without them, byte for byte."""
+import shutil
+
+from conftest import ROOT, SEED
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator import mkdocs_plugin
+
+
+def built(tmp_path, name: str, monkeypatch) -> dict[str, bytes]:
+    project = tmp_path / name
+    project.mkdir()
+    monkeypatch.chdir(project)  # as `survey build` runs
+    shutil.copytree(SEED / "content", project / "content")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copy(SEED / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "generated").mkdir()
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins["survey"].config.search = False  # the pages only
+    build(config)
+    site = project / "site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_shared_fragments_make_the_pages_the_theme_makes(tmp_path, monkeypatch):
+    made = []
+    call = mkdocs_plugin.SharedFragments.__call__
+
+    def counted(self, block, page, base_url, caller):
+        made.append(block)
+        return call(self, block, page, base_url, lambda: made.append("made") or caller())
+
+    monkeypatch.setattr(mkdocs_plugin.SharedFragments, "__call__", counted)
+    shared = built(tmp_path, "shared", monkeypatch)
+    papers = sum(1 for path in shared if path.startswith("papers/") and path.endswith(".html"))
+    assert papers > 400 and made.count("site_nav") > papers  # asked on every page
+    assert made.count("made") < len(made) / 5  # made on few
+    monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "on_env", lambda self, env, config, files: env)
+    alone = built(tmp_path, "alone", monkeypatch)
+    assert shared.keys() == alone.keys()
+    assert [p for p in shared if shared[p] != alone[p]] == []
