@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from types import MappingProxyType
 from typing import Literal
 
@@ -104,6 +105,11 @@ class Summary:
     authors: tuple[str, ...] = ()
     venue: str | None = None
     code: str | None = None
+
+    @property
+    def file_name(self) -> str:
+        """The file's name, as a page names it: never the folder the site was built from."""
+        return PurePath(self.file).name
 
 
 @dataclass(frozen=True)

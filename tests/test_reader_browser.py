@@ -170,3 +170,21 @@ def test_copy_button_is_hidden_without_a_script(server, browser):
     assert not tab.locator("button[data-copy=bibtex]").is_visible()
     assert tab.locator(".cite pre").is_visible()  # the entry itself is there to select
     context.close()
+
+
+def test_a_page_says_which_summary_file_its_facts_come_from(server, browser):
+    from conftest import SEED
+
+    from generator.build import read_corpus
+    corpus = read_corpus(SEED / "content")
+    summary = next(s for s in sorted(corpus.summaries.values(), key=lambda s: s.paper_id)
+                   if s.arxiv or s.authors or s.venue or s.code)
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(server + f"papers/{summary.paper_id}/")
+    tab.click("summary:has-text(\"Where this page's facts come from\")")
+    line = tab.locator("details li", has_text="Facts from the curated summary")
+    assert line.is_visible()
+    assert line.inner_text() == f"Facts from the curated summary: {summary.file_name}"
+    assert summary.file_name.endswith(".md") and "/" not in summary.file_name
+    context.close()

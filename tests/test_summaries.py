@@ -204,3 +204,16 @@ def test_editor_links(built_site):
     assert "value=---%0A" in link.group(1)  # pre-filled with the template
     html = (built_site["site"] / with_summary["url"] / "index.html").read_text()
     assert f'/edit/main/content/summaries/{with_summary["id"]}.md"' in html
+
+
+def test_a_page_names_its_summary_file_not_the_folder_it_was_built_from(tmp_path, monkeypatch):
+    from generator.build import generate
+    seed = Path(__file__).parent / "seed" / "content"
+    monkeypatch.chdir(tmp_path)  # a build started from elsewhere (mkdocs build -f ...)
+    corpus = generate(seed, tmp_path / "docs").corpus
+    summary = next(s for s in corpus.summaries.values() if s.arxiv or s.authors or s.venue or s.code)
+    assert summary.file.startswith("..")  # messages name it from the working folder
+    paper = next(p for p in corpus.papers if p.id == summary.paper_id)
+    page = (tmp_path / "docs" / "papers" / f"{paper.id}.md").read_text()
+    line = next(l for l in page.splitlines() if "Facts from the curated summary" in l)
+    assert line == f"<li>Facts from the curated summary: <code>{Path(summary.file).name}</code></li>"
