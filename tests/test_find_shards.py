@@ -34,7 +34,7 @@ def tabs(browser, server, sharded):
     assert one_tab.errors == five_tab.errors == []
 
 
-def test_the_sharded_bundle_names_its_shards():
+def test_the_records_are_split_into_even_shards_in_their_order():
     records = [{"url": f"p{i}/", "content": "x", "filters": {}} for i in range(7)]
     parts = search_index.shards(records, size=3)
     assert [len(p) for p in parts] == [2, 2, 3]

@@ -192,6 +192,9 @@ def test_pages_are_numbered_in_order_behind_a_tag_of_their_content(records):
     names = sorted(p for p in first if p.startswith("fragment/"))
     tag = names[0][len("fragment/en_"):][:pagefind_bundle.TAG]
     assert names == sorted(f"fragment/en_{tag}{n}.pf_fragment" for n in range(40, 45))
+    [meta] = [p for p in first if p.endswith(".pf_meta")]
+    pages = pagefind_bundle.decode(pagefind_bundle.unpack(first[meta]))[1]
+    assert [p[0] for p in pages] == [f"en_{tag}{n}" for n in range(40, 45)]  # in the metadata's order
     edited = [records[0], records[1], {**records[2], "content": "another abstract"}, *records[3:5]]
     again = sorted(p for p in search_index.shard_bundle(edited, first=40) if p.startswith("fragment/"))
     assert not set(again) & set(names)  # a browser's cached page is never taken for the new one
