@@ -11,7 +11,7 @@ plugins.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from . import content, merge, metadata, review, similar, summaries, themes
 from .errors import Problem
 from .model import Corpus, Listing, Paper, Taxonomy
-from .render import KeptPages, Repository, render, shared_inputs
+from .render import KeptPages, KeptParts, Repository, render, shared_inputs
 from .write import SyncReport, sync
 
 # Listings with their entries' paper ids, the papers, and what merging found.
@@ -45,11 +45,12 @@ class Stopwatch:
 class Memo:
     """What one preview session keeps from one rebuild to the next: parsed
     listings and YAML files, the papers merged from the listings, each paper's
-    placement by the rules, the related papers, and the paper, theme and
-    listing pages. Each is used again only while what it was made from is
-    unchanged (the same file; the same listings; the same taxonomy and paper
-    text; the same texts, for the papers an edit reaches; the same inputs of
-    the page)."""
+    placement by the rules, the related papers, the paper, theme and listing
+    pages, and pieces of pages and files (a paper's item on a theme page, its
+    feed entry, its record in papers.json). Each is used again only while what
+    it was made from is unchanged (the same file; the same listings; the same
+    taxonomy and paper text; the same texts, for the papers an edit reaches;
+    the same inputs of the page or piece)."""
 
     files: content.FileCache = field(default_factory=content.FileCache)
     taxonomy: Taxonomy | None = None  # the one the placements were made by
@@ -59,6 +60,7 @@ class Memo:
     related: similar.Similar | None = None
     shared: tuple = ()
     pages: KeptPages = field(default_factory=dict)
+    parts: KeptParts = field(default_factory=KeptParts)
 
     def placements(self, taxonomy: Taxonomy) -> dict[tuple[str, str, str], tuple[str, ...]]:
         """The rules' placements, kept while the rules are the same (a theme
@@ -80,10 +82,12 @@ class Memo:
         with_ids, papers, problems = self.merge_result
         return with_ids, list(papers), list(problems)
 
-    def kept_pages(self, shared: tuple) -> KeptPages:
+    def kept(self, shared: tuple) -> tuple[KeptPages, KeptParts]:
+        """The pages and pieces of pages the last rebuild made, while what
+        every page draws on is the same."""
         if shared != self.shared:
-            self.shared, self.pages = shared, {}
-        return self.pages
+            self.shared, self.pages, self.parts = shared, {}, KeptParts()
+        return self.pages, self.parts
 
     def neighbours(self, texts: list[str], k: int) -> list[tuple[int, ...]]:
         """The related papers, computed again only for the papers an edit
@@ -135,7 +139,8 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
 
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
              keep_on_error: bool = False, memo: Memo | None = None,
-             site_url: str | None = None) -> Generated:
+             site_url: str | None = None,
+             read: Callable[[Corpus], None] = lambda corpus: None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
@@ -144,15 +149,18 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     error (a live preview keeps showing the last good site); a preview also
     keeps its ``memo`` (parsed listings, placements, related papers) from one
     rebuild to the next.
-    ``site_url``, the published site's address, makes the feeds' absolute links."""
+    ``site_url``, the published site's address, makes the feeds' absolute links.
+    ``read`` is given the corpus before its pages are made (the search index
+    is made from the papers, not the pages, so it can start then)."""
     clock = Stopwatch()
     corpus = read_corpus(Path(folder), clock, memo)
     if keep_on_error and corpus.errors:
         return Generated(corpus, None, clock.seconds)
+    read(corpus)
     with clock.step("render"):
-        kept = memo.kept_pages(shared_inputs(repository, site_url)) if memo else None
+        kept, parts = memo.kept(shared_inputs(repository, site_url)) if memo else (None, None)
         files = render(corpus, repository, site_url,
-                       memo.neighbours if memo else similar.neighbours, kept)
+                       memo.neighbours if memo else similar.neighbours, kept, parts)
     with clock.step("write"):
         report = sync(files, Path(docs))
     return Generated(corpus, report, clock.seconds)

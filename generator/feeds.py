@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -65,8 +65,10 @@ def stamp(date: datetime.date) -> str:
     return f"{date:%Y-%m-%d}T00:00:00Z"
 
 
-def atom(feed: Feed, items: Sequence[Item]) -> str:
-    """The Atom document for these items, newest first."""
+def atom(feed: Feed, items: Sequence[Item], entry: Callable[[Item], str] | None = None) -> str:
+    """The Atom document for these items, newest first; ``entry`` makes an
+    item's entry (a survey's feeds share their papers' entries)."""
+    entry = entry or make_entry
     items = newest_first(items)
     updated = items[0].date if items else datetime.date(1970, 1, 1)
     head = [
@@ -79,10 +81,10 @@ def atom(feed: Feed, items: Sequence[Item]) -> str:
         f"  <updated>{stamp(updated)}</updated>",
         f"  <author><name>{xml_text(feed.author)}</name></author>",
     ]
-    return "\n".join(head + [_entry(i) for i in items] + ["</feed>"]) + "\n"
+    return "\n".join(head + [entry(i) for i in items] + ["</feed>"]) + "\n"
 
 
-def _entry(item: Item) -> str:
+def make_entry(item: Item) -> str:
     authors = "".join(f"<author><name>{xml_text(n)}</name></author>"
                       for n in item.paper.author_names)
     return (f"  <entry>\n"

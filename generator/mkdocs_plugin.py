@@ -97,7 +97,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              self.memo, site_url=config.site_url)
+                              self.memo, site_url=config.site_url, read=self._start_index)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -114,15 +114,18 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error("survey: fix the errors above; still showing the last good pages")
             return
         self.generated = result
-        if self.config.search and not self.serving:
-            # The index is made from the papers, not the pages: Pagefind's
-            # process works on it while MkDocs builds the pages.
-            self.indexing_future = _INDEXER.submit(
-                search_index.search_bundle, search_index.records(result.corpus))
         changed = len(result.sync.written) + len(result.sync.removed)
         steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
                  f"changed; {steps}")
+
+    def _start_index(self, corpus: Corpus) -> None:
+        """The index is made from the papers, not the pages: Pagefind's
+        process works on it while the generator and MkDocs make the pages.
+        (A preview indexes after its build: the page is served first.)"""
+        if self.config.search and not self.serving:
+            self.indexing_future = _INDEXER.submit(
+                lambda: search_index.search_bundle(search_index.records(corpus)))
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})

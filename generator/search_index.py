@@ -34,11 +34,13 @@ leave out.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -203,10 +205,8 @@ def shard_bundle(entries: list[dict], first: int = 0,
         raise SearchIndexError("the pagefind binary is not installed")
     with _Service(executable) as service:
         index = service.send({"type": "NewIndex", "config": None})["index_id"]
-        for entry in entries:
-            if cancelled():
-                raise Cancelled("the search index was no longer wanted")
-            service.send({"type": "AddRecord", "index_id": index, **entry})
+        service.send_all([{"type": "AddRecord", "index_id": index, **entry} for entry in entries],
+                         cancelled)
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
     bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files},
                                        first)
@@ -254,16 +254,52 @@ class _Service:
         self.errors.close()
 
     def send(self, payload: dict) -> dict:
-        self.sent += 1
-        message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
         try:
-            _pipe(self.process.stdin).write(base64.b64encode(message) + b",")
-            _pipe(self.process.stdin).flush()
+            self._write(self._message(payload))
         except BrokenPipeError:
             raise SearchIndexError(f"pagefind stopped: {self._stderr()}") from None
+        return self._answer({self.sent})
+
+    def send_all(self, payloads: list[dict], cancelled: Callable[[], bool]) -> None:
+        """Send the messages without waiting for each one's answer: a thread
+        writes them all while this one reads the answers as they come. (One
+        round trip per record made the index wait for this process's
+        interpreter lock each time, at 10,000 papers for seconds, while the
+        pages are being made.) ``cancelled`` is asked between two answers."""
+        data = b"".join(self._message(p) for p in payloads)
+        waiting = set(range(self.sent - len(payloads) + 1, self.sent + 1))
+        writer = threading.Thread(target=self._write_quietly, args=(data,), daemon=True)
+        writer.start()
+        try:
+            while waiting:
+                if cancelled():
+                    raise Cancelled("the search index was no longer wanted")
+                self._answer(waiting)
+        finally:
+            if waiting:
+                self.process.kill()  # the writer stops with a broken pipe
+            writer.join()
+
+    def _message(self, payload: dict) -> bytes:
+        self.sent += 1
+        message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
+        return base64.b64encode(message) + b","
+
+    def _write(self, data: bytes) -> None:
+        _pipe(self.process.stdin).write(data)
+        _pipe(self.process.stdin).flush()
+
+    def _write_quietly(self, data: bytes) -> None:
+        """Pagefind stopped if the pipe broke: the reader says so, with its message."""
+        with contextlib.suppress(BrokenPipeError, ValueError):  # ValueError: closed on the way out
+            self._write(data)
+
+    def _answer(self, waiting: set[int]) -> dict:
+        """The next answer, to one of the ``waiting`` messages (taken from it)."""
         answer = self._receive()
-        if answer.get("message_id") != self.sent or answer["payload"].get("type") == "Error":
+        if answer.get("message_id") not in waiting or answer["payload"].get("type") == "Error":
             raise SearchIndexError(f"pagefind: {answer['payload'].get('message', answer)}")
+        waiting.remove(answer["message_id"])
         return answer["payload"]
 
     def _receive(self) -> dict:

@@ -129,3 +129,26 @@ def test_a_preview_forgets_the_pages_of_papers_no_longer_listed(tmp_path):
              "A Survey of Protein Folding\nWe review protein structure prediction.\n", "")
     generate(content, tmp_path / "docs", memo=memo)
     assert "papers/a-survey-of-protein-folding.md" not in memo.pages and memo.pages
+
+
+def test_a_theme_renamed_remakes_only_the_pieces_that_show_its_name(tmp_path, monkeypatch):
+    # Every theme page names every theme ("Other themes"), so all are made
+    # anew; but of their papers' items only those saying "Also in" the
+    # renamed theme are, and no feed entry, BibTeX entry or papers.json record.
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    memo, docs = Memo(), tmp_path / "docs"
+    generate(content, docs, memo=memo, site_url="https://example.org/s/")
+    made: list[tuple] = []
+    get = render.KeptParts.get
+    monkeypatch.setattr(render.KeptParts, "get", lambda self, key, make: get(
+        self, key, lambda: made.append(key) or make()))
+    _replace(content / "themes.yml", "title: Theory of generalization",
+             "title: Theories of generalization")
+    corpus = generate(content, docs, memo=memo, site_url="https://example.org/s/").corpus
+    renamed = "generalization-theory"
+    expected = sorted((theme, paper.id) for paper in corpus.papers if renamed in paper.themes
+                      for theme in paper.themes if theme != renamed)
+    assert expected  # papers of the theory theme in other themes too
+    assert sorted((key[0], key[2], key[3].id) for key in made) == [
+        ("theme item", theme, paper) for theme, paper in expected]

@@ -213,3 +213,67 @@ def test_an_index_no_longer_wanted_stops_pagefind_and_gives_nothing(records, mon
         search_index.search_bundle(records, size=60, cancelled=lambda: asked.append(1) or len(asked) > 70)
     assert len(services) == 2 and len(asked) == 71  # in the second shard, between two records
     assert all(s.process.poll() is not None for s in services)  # no Pagefind left running
+
+
+def test_a_build_starts_the_index_from_the_papers_before_their_pages_are_made(
+        tmp_path, monkeypatch):
+    # Pagefind's process then works while the generator makes the pages, and
+    # then while MkDocs builds them.
+    from concurrent.futures import Future
+
+    from runner import survey
+    from test_publish import project
+
+    from generator import mkdocs_plugin
+    root = project(tmp_path)
+    pages_when_started = []
+
+    class Indexer:
+        def submit(self, make):
+            pages_when_started.append(sorted((root / "generated").rglob("*.md")))
+            future: Future = Future()
+            future.set_result(make())
+            return future
+
+    monkeypatch.setattr(mkdocs_plugin, "_INDEXER", Indexer())
+    run = survey("build", "--strict", cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert pages_when_started == [[]]  # once, before any page was written
+    assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    assert list((root / "generated" / "papers").glob("*.md"))
+
+
+FAKE_SERVICE = '''#!{python}
+import base64, json, sys
+# Answers nothing until {count} messages came, then all of them, last first.
+stdin, ids = sys.stdin.buffer, []
+while len(ids) < {count}:
+    message = b""
+    while not message.endswith(b","):
+        message += stdin.read(1)
+    ids.append(json.loads(base64.b64decode(message[:-1]))["message_id"])
+for n in reversed(ids):
+    answer = {{"message_id": n, "payload": {{"type": "IndexedFile", "page_url": "x" * 900}}}}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
+sys.stdout.buffer.flush()
+'''
+
+
+def test_records_are_sent_without_waiting_for_each_answer(tmp_path):
+    # A round trip per record waited for this process's interpreter lock at
+    # each record while the pages were being made; the answers may come in
+    # any order, and more of them than a pipe holds.
+    import sys
+    import threading
+    executable = tmp_path / "service"
+    executable.write_text(FAKE_SERVICE.format(python=sys.executable, count=300))
+    executable.chmod(0o755)
+    done = []
+    with search_index._Service(executable) as service:
+        sender = threading.Thread(target=lambda: done.append(service.send_all(
+            [{"type": "AddRecord", "n": n} for n in range(300)], lambda: False)), daemon=True)
+        sender.start()
+        sender.join(timeout=30)
+        if not done:
+            service.process.kill()
+    assert done == [None]
