@@ -8,13 +8,14 @@ Pagefind filters (theme, year, has code, has a curated summary, cross-listed)
 and sort keys (date, upvotes, title); see ``facets``.
 
 Records are fed to ``pagefind --service`` (the protocol Pagefind's own Python
-and Node wrappers speak) one at a time in the corpus's order, and the files
-it returns are put in a fixed order (``pagefind_bundle``), so the same corpus
-gives the same index files wherever and however often it is built. (The Python wrapper
-polls for each answer every 0.1 s, 40 s for 400 papers; this client just
-reads the answer.) The files come back in memory and are written here: asked
-to write them itself, the service answers before its writes are done, and
-when it exits a file can be left cut short.
+and Node wrappers speak) in the corpus's order, all of a shard's at once, its
+answers read as they come, and the files it returns are put in a fixed order
+(``pagefind_bundle``), so the same corpus gives the same index files wherever
+and however often it is built. (The Python wrapper polls for each answer every
+0.1 s, 40 s for 400 papers; this client just reads the answers.) The files
+come back in memory and are written here: asked to write them itself, the
+service answers before its writes are done, and when it exits a file can be
+left cut short.
 
 Pagefind's process holds about 0.13 MB for each record while it builds an
 index (1.3 GB for 10,000 papers), so the papers are indexed in shards of at

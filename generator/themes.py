@@ -276,8 +276,50 @@ def _concept_cues(concept: Concept) -> ConceptCues:
 
 def candidates(theme: Theme, whole: dict) -> list[Concept]:
     """The theme's concepts that could match the texts: a phrase index, so
-    that a paper is not searched for the phrases of every concept."""
+    that a paper is not searched for the phrases of every concept. The
+    texts may hold them already, found for all themes at once (``cued``)."""
+    cued = whole.get("cued")
+    if cued is not None:
+        return [c for c in theme.concepts if id(c) in cued]
     return [cues[0] for cues in theme_cues(theme) if _may_match(cues, whole)]
+
+
+CueIndex = tuple[dict[str, frozenset[int]], tuple[tuple[str, frozenset[int]], ...]]
+_INDEX: dict[int, tuple[Taxonomy, CueIndex]] = {}  # by identity, as _CUES
+
+
+def cue_index(taxonomy: Taxonomy) -> CueIndex:
+    """Every concept's cues at once: each cue word with the concepts (by
+    identity) that it lets match, and each needle with its concepts."""
+    known = _INDEX.get(id(taxonomy))
+    if known is None or known[0] is not taxonomy:
+        if len(_INDEX) > 64:  # a preview reads the themes anew at each rebuild
+            _INDEX.clear()
+        by_word: dict[str, set[int]] = {}
+        by_needle: dict[str, set[int]] = {}
+        for theme in taxonomy.themes:
+            for concept, cue_words, needles in theme_cues(theme):
+                for word in cue_words:
+                    by_word.setdefault(word, set()).add(id(concept))
+                for needle in needles:
+                    by_needle.setdefault(needle, set()).add(id(concept))
+        known = _INDEX[id(taxonomy)] = (taxonomy, (
+            {w: frozenset(ids) for w, ids in by_word.items()},
+            tuple((n, frozenset(ids)) for n, ids in by_needle.items())))
+    return known[1]
+
+
+def cued(whole: dict, index: CueIndex) -> set[int]:
+    """The concepts (by identity) that could match the texts: those
+    ``_may_match`` lets through, found by the paper's words, not by concept."""
+    by_word, needles = index
+    found: set[int] = set()
+    for word in whole["words"] & by_word.keys():
+        found |= by_word[word]
+    for needle, ids in needles:
+        if not ids <= found and (needle in whole["title"] or needle in whole["abstract"]):
+            found |= ids
+    return found
 
 
 def _may_match(cues: ConceptCues, whole: dict) -> bool:
@@ -317,6 +359,7 @@ def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
     longer phrase takes the words ("out-of-distribution data" is about data,
     not about out-of-distribution generalization)."""
     texts = paper_texts(paper)
+    texts["cued"] = cued(texts, cue_index(taxonomy))
     themes = {t.id: t for t in taxonomy.themes if not t.catch_all}
     found = {tid: theme_score(t, texts) for tid, t in themes.items()}
     spans = {tid: title_spans(s, texts["title"]) for tid, s in found.items() if s.title}

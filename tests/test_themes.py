@@ -411,3 +411,16 @@ def _taxonomy(text):
     tax, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
     assert problems == []
     return tax
+
+
+def test_the_cue_index_lets_through_the_concepts_each_concept_would():
+    # Every seed paper is looked up once in the index of all concepts' cues;
+    # it must let through exactly what checking concept by concept does.
+    from generator import themes
+    corpus = read_corpus(ROOT / "content")
+    index = themes.cue_index(corpus.taxonomy)
+    for p in corpus.papers:
+        texts = themes.paper_texts(p)
+        by_concept = {id(cues[0]) for t in corpus.taxonomy.themes
+                      for cues in themes.theme_cues(t) if themes._may_match(cues, texts)}
+        assert themes.cued(texts, index) == by_concept, p.id
