@@ -58,7 +58,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
     indexing_future: Future | None = None  # the search index of this build, being made
-    index_wanted: threading.Event | None = None  # cleared when a preview's newer build starts
+    index_wanted: threading.Event | None = None  # cleared when it is no longer wanted
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
 
@@ -89,10 +89,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # While previewing, a broken file keeps the last good pages on screen;
         # the first build of a session has no good pages yet, so it writes.
         keep = self.serving and self.generated is not None
-        if self.index_wanted is not None:
-            # The last build's search index, if it is still being made, would
-            # be replaced by this build's: stopping it frees a core for the pages.
-            self.index_wanted.clear()
+        # The last build's search index, if it is still being made, would be
+        # replaced by this build's: stopping it frees a core for the pages.
+        self._stop_index()
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
@@ -124,8 +123,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         process works on it while the generator and MkDocs make the pages.
         (A preview indexes after its build: the page is served first.)"""
         if self.config.search and not self.serving:
-            self.indexing_future = _INDEXER.submit(
-                lambda: search_index.search_bundle(search_index.records(corpus)))
+            self.index_wanted = wanted = threading.Event()
+            wanted.set()
+            self.indexing_future = _INDEXER.submit(lambda: search_index.search_bundle(
+                search_index.records(corpus), cancelled=lambda: not wanted.is_set()))
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
@@ -153,10 +154,16 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         return server
 
     def on_build_error(self, error: Exception) -> None:
+        self._stop_index()  # a failed build's index is not wanted
         self._release()
 
     def on_shutdown(self) -> None:
+        self._stop_index()  # nor one still being made when the command ends (Ctrl-C)
         self._release()
+
+    def _stop_index(self) -> None:
+        if self.index_wanted is not None:
+            self.index_wanted.clear()
 
     def _release(self) -> None:
         hold = getattr(self, "hold", None)

@@ -277,3 +277,38 @@ def test_records_are_sent_without_waiting_for_each_answer(tmp_path):
         if not done:
             service.process.kill()
     assert done == [None]
+
+
+@pytest.mark.parametrize("ends", ["on_build_error", "on_shutdown"])
+def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch, ends):
+    # The index starts before the pages are made; a build that fails after
+    # that, or a Ctrl-C, must not leave the command waiting for Pagefind.
+    import threading
+    from types import SimpleNamespace
+
+    from generator.mkdocs_plugin import SurveyPlugin
+    started = threading.Event()
+
+    def search_bundle(entries, size=None, cancelled=lambda: False):
+        started.set()
+        for _ in range(6000):  # at most a minute, should the test fail
+            if cancelled():
+                raise search_index.Cancelled("the search index was no longer wanted")
+            threading.Event().wait(0.01)
+        return {}
+
+    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+    plugin = SurveyPlugin()
+    assert plugin.load_config({}) == ([], [])
+    plugin.on_startup(command="build", dirty=False)
+    plugin.content, plugin.repository = SEEDS, None
+    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
+                             site_url=None)
+    plugin.on_pre_build(config)
+    future = plugin.indexing_future
+    assert future is not None and started.wait(30)
+    if ends == "on_build_error":
+        plugin.on_build_error(RuntimeError("a page could not be built"))
+    else:
+        plugin.on_shutdown()
+    assert isinstance(future.exception(timeout=30), search_index.Cancelled)
