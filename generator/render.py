@@ -263,6 +263,7 @@ def _environment() -> jinja2.Environment:
         finalize=finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates are the generator's code: no disk check per page
         trim_blocks=True,
         lstrip_blocks=True,
     )
