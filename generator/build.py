@@ -47,7 +47,7 @@ class Memo:
     listings and YAML files, the papers merged from the listings, each paper's
     placement by the rules, the related papers, the paper, theme and listing
     pages, and pieces of pages and files (a paper's item on a theme page, its
-    feed entry, its record in papers.json). Each is used again only while what
+    feed and BibTeX entries, its record in papers.json). Each is used again only while what
     it was made from is unchanged (the same file; the same listings; the same
     taxonomy and paper text; the same texts, for the papers an edit reaches;
     the same inputs of the page or piece)."""

@@ -281,9 +281,9 @@ KeptPages = dict[str, tuple[tuple, str]]
 class KeptParts:
     """Pieces of pages and files a preview keeps from one rebuild to the
     next, by what each is made from (its key): a paper's item on a theme
-    page, its entry in the feeds, its BibTeX entry, its record in papers.json. A theme renamed
-    changes the pages of all themes, but few of their items. Each rebuild
-    keeps just the pieces it used."""
+    page, its entry in the feeds, its BibTeX entry, its record in
+    papers.json. A theme renamed changes the pages of all themes, but few of
+    their items. Each rebuild keeps just the pieces it used."""
 
     def __init__(self) -> None:
         self.last: dict[tuple, str] = {}
