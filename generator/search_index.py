@@ -229,6 +229,9 @@ class _Chunks(Protocol):
     def read1(self, size: int, /) -> bytes: ...
 
 
+WRITER = "survey-pagefind-writer"  # the thread that sends a shard's records
+
+
 class _Service:
     """``pagefind --service``: base64-encoded JSON messages, each ended by a comma."""
 
@@ -269,7 +272,8 @@ class _Service:
         pages are being made.) ``cancelled`` is asked between two answers."""
         data = b"".join(self._message(p) for p in payloads)
         waiting = set(range(self.sent - len(payloads) + 1, self.sent + 1))
-        writer = threading.Thread(target=self._write_quietly, args=(data,), daemon=True)
+        writer = threading.Thread(target=self._write_quietly, args=(data,), daemon=True,
+                                  name=WRITER)
         writer.start()
         try:
             while waiting:

@@ -312,3 +312,39 @@ def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch,
     else:
         plugin.on_shutdown()
     assert isinstance(future.exception(timeout=30), search_index.Cancelled)
+
+
+REFUSING_SERVICE = '''#!{python}
+import base64, json, sys
+# Answers each message; refuses the fifth, and stops there.
+stdin, n = sys.stdin.buffer, 0
+while True:
+    message = b""
+    while not message.endswith(b","):
+        byte = stdin.read(1)
+        if not byte:
+            sys.exit(0)
+        message += byte
+    n += 1
+    sent = json.loads(base64.b64decode(message[:-1]))["message_id"]
+    payload = {{"type": "Error", "message": "bad record"}} if n == 5 else {{"type": "IndexedFile"}}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps({{"message_id": sent, "payload": payload}}).encode()) + b",")
+    sys.stdout.buffer.flush()
+    if n == 5:
+        sys.exit(1)
+'''
+
+
+def test_a_record_pagefind_refuses_gives_its_message_and_leaves_nothing_running(tmp_path):
+    # The records are still being written (more than a pipe holds) when the
+    # refusal comes: the writer must stop, and the refusal be what is said.
+    import sys
+    import threading
+    executable = tmp_path / "service"
+    executable.write_text(REFUSING_SERVICE.format(python=sys.executable))
+    executable.chmod(0o755)
+    service = search_index._Service(executable)
+    with pytest.raises(search_index.SearchIndexError, match="pagefind: bad record"), service:
+        service.send_all([{"type": "AddRecord", "content": "x" * 20_000}] * 50, lambda: False)
+    assert service.process.poll() is not None
+    assert not [t for t in threading.enumerate() if t.name == search_index.WRITER]
