@@ -67,12 +67,15 @@ def _numbered(bundle, order: list[str], first: int, result) -> dict[str, str]:
 
 
 def _renamed(bundle, folder, suffix, rewrite, result) -> dict[str, str]:
-    """Rewrite each file of a folder; return {old hash: new hash}."""
+    """Rewrite each file of a folder; return {old hash: new hash}. Names are
+    as short as Pagefind's, made longer where two would be the same."""
     names: dict[str, str] = {}
     for path in sorted(p for p in bundle if p.startswith(folder + "/")):
         old = path[len(folder) + 1: -len(suffix)]
-        content = rewrite(unpack(bundle[path]))
-        names[old] = _name(old.split("_")[0], content, 7)
+        content, length = rewrite(unpack(bundle[path])), 7
+        while f"{folder}/{_name(old.split('_')[0], content, length)}{suffix}" in result:
+            length += 1
+        names[old] = _name(old.split("_")[0], content, length)
         result[f"{folder}/{names[old]}{suffix}"] = _pack(content)
     return names
 

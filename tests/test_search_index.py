@@ -186,6 +186,25 @@ def test_shards_name_no_two_pages_alike(records):
         assert search_index.WORDS.encode() in gzip.decompress(fragments[path])
 
 
+def test_filter_files_whose_short_names_collide_get_longer_ones(records, monkeypatch):
+    # Filter files are named by a short hash of their content: two that share
+    # it must not overwrite each other (every filter's file still there).
+    from generator import pagefind_bundle
+    name = pagefind_bundle._name
+
+    def colliding(language, content, length):
+        return f"{language}_{'0' * 7}" if length == 7 else name(language, content, length)
+
+    plain = search_index.shard_bundle(records[:5])
+    monkeypatch.setattr(pagefind_bundle, "_name", colliding)
+    collided = search_index.shard_bundle(records[:5])
+    filters = [p for p in collided if p.startswith("filter/")]
+    assert len(filters) == len([p for p in plain if p.startswith("filter/")]) > 2
+    [meta] = [p for p in collided if p.endswith(".pf_meta")]
+    named = pagefind_bundle.decode(pagefind_bundle.unpack(collided[meta]))[3]
+    assert sorted(f"filter/{file}.pf_filter" for _, file in named) == sorted(filters)
+
+
 def test_pages_are_numbered_in_order_behind_a_tag_of_their_content(records):
     from generator import pagefind_bundle
     first = search_index.shard_bundle(records[:5], first=40)
