@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -123,10 +124,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         process works on it while the generator and MkDocs make the pages.
         (A preview indexes after its build: the page is served first.)"""
         if self.config.search and not self.serving:
-            self.index_wanted = wanted = threading.Event()
-            wanted.set()
+            cancelled = self._new_index()
             self.indexing_future = _INDEXER.submit(lambda: search_index.search_bundle(
-                search_index.records(corpus), cancelled=lambda: not wanted.is_set()))
+                search_index.records(corpus), cancelled=cancelled))
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
@@ -161,6 +161,12 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         self._stop_index()  # nor one still being made when the command ends (Ctrl-C)
         self._release()
 
+    def _new_index(self) -> Callable[[], bool]:
+        """A new index is wanted, until ``_stop_index``: what it asks between records."""
+        self.index_wanted = wanted = threading.Event()
+        wanted.set()
+        return lambda: not wanted.is_set()
+
     def _stop_index(self) -> None:
         if self.index_wanted is not None:
             self.index_wanted.clear()
@@ -178,10 +184,8 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         site, corpus = Path(config.site_dir), self.generated.corpus
         if self.serving:
             # The page is served at once; search catches up a moment later.
-            self.index_wanted = wanted = threading.Event()
-            wanted.set()
             self.indexing = threading.Thread(target=self._index_quietly,
-                                             args=(corpus, site, wanted), daemon=True)
+                                             args=(corpus, site, self._new_index()), daemon=True)
             self.indexing.start()
             return
         future, self.indexing_future = self.indexing_future, None
@@ -194,10 +198,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error(f"the search index could not be built: {err}")
             raise PluginError("the search index could not be built") from None
 
-    def _index_quietly(self, corpus: Corpus, site: Path, wanted: threading.Event) -> None:
+    def _index_quietly(self, corpus: Corpus, site: Path, cancelled: Callable[[], bool]) -> None:
         with _INDEXING:  # one index at a time; the last build's wins
             try:
-                search_index.index_corpus(corpus, site, cancelled=lambda: not wanted.is_set())
+                search_index.index_corpus(corpus, site, cancelled=cancelled)
             except search_index.Cancelled:
                 log.debug("survey: a newer build makes the search index")
             except (OSError, search_index.SearchIndexError) as err:
