@@ -35,12 +35,13 @@ from mkdocs.config import config_options, load_config  # noqa: E402
 from mkdocs.config.base import Config  # noqa: E402
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 from watchdog.observers.polling import PollingObserver  # noqa: E402
 
-from . import search_index, write  # noqa: E402
+from . import html_blocks, search_index, write  # noqa: E402
 from .build import Generated, Memo, generate  # noqa: E402
 from .errors import ConfigurationProblem, ContentError, Problem  # noqa: E402
-from .html_blocks import HtmlBlocks  # noqa: E402
 from .model import Corpus  # noqa: E402
 from .render import Repository  # noqa: E402
 
@@ -83,7 +84,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                               "address (papers/<id>/): remove use_directory_urls: false "
                               "from mkdocs.yml")
         # The generator's HTML blocks go around Python-Markdown's HTML parser.
-        config.markdown_extensions.append(HtmlBlocks())
+        config.markdown_extensions.append(html_blocks.HtmlBlocks())
         return config
 
     def on_pre_build(self, config: Any) -> None:
@@ -130,6 +131,12 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
+        # The pages outside the navigation (papers, themes, listings) are
+        # the generator's: most of them hold only headings and HTML blocks.
+        headings = html_blocks.Headings(config.markdown_extensions, config.mdx_configs)
+        for file in files.documentation_pages():
+            if file.inclusion.is_not_in_nav():  # MkDocs' own page, not yet read, is replaced
+                GeneratedPage(None, file, config).headings = headings
         return nav
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
@@ -206,6 +213,28 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                 log.debug("survey: a newer build makes the search index")
             except (OSError, search_index.SearchIndexError) as err:
                 log.error(f"the search index could not be built: {err}")
+
+
+class GeneratedPage(Page):
+    """A page the generator wrote. One made only of headings and HTML
+    blocks, with its title in its front matter, is converted without
+    Markdown's parser (``html_blocks.Headings``), to the same HTML and table
+    of contents: at 10,000 papers Markdown's parser took most of MkDocs'
+    time for the paper pages. Any other page is Markdown's, as usual."""
+
+    headings: html_blocks.Headings
+
+    def render(self, config: Any, files: Any) -> None:
+        found = html_blocks.parts(self.markdown or "") if "title" in self.meta else None
+        converted = self.headings.convert(found) if found is not None else None
+        if converted is None:
+            super().render(config, files)
+            return
+        self.content = converted.html
+        self.toc = get_toc(converted.toc_tokens)  # type: ignore[arg-type] # Markdown's tokens
+        self._title_from_render = None  # the front matter's title is the page's
+        self.present_anchor_ids = set(converted.ids)
+        self.links_to_anchors = {}  # a block's links are on_page_content's
 
 
 class SharedFragments:

@@ -42,3 +42,22 @@ def test_shared_fragments_make_the_pages_the_theme_makes(tmp_path, monkeypatch):
     alone = built(tmp_path, "alone", monkeypatch)
     assert shared.keys() == alone.keys()
     assert [p for p in shared if shared[p] != alone[p]] == []
+
+
+def test_pages_of_headings_and_blocks_are_the_html_markdown_makes(tmp_path, monkeypatch):
+    light = []
+    render = mkdocs_plugin.GeneratedPage.render
+
+    def counted(self, config, files):
+        render(self, config, files)
+        light.append(self._title_from_render is None)
+
+    monkeypatch.setattr(mkdocs_plugin.GeneratedPage, "render", counted)
+    without_parser = built(tmp_path, "light", monkeypatch)
+    papers = sum(1 for path in without_parser if path.startswith("papers/") and path.endswith(".html"))
+    assert papers > 400 and light.count(True) == papers  # every paper page
+    assert light.count(False) > 20  # theme and listing pages have paragraphs of Markdown
+    monkeypatch.setattr(mkdocs_plugin.GeneratedPage, "render", mkdocs_plugin.Page.render)
+    markdowns = built(tmp_path, "markdown", monkeypatch)
+    assert without_parser.keys() == markdowns.keys()
+    assert [p for p in without_parser if without_parser[p] != markdowns[p]] == []
