@@ -135,7 +135,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # the generator's: most of them hold only headings and HTML blocks.
         headings = html_blocks.Headings(config.markdown_extensions, config.mdx_configs)
         for file in files.documentation_pages():
-            if file.inclusion.is_not_in_nav():  # MkDocs' own page, not yet read, is replaced
+            # MkDocs' own page, not yet read, is replaced (a successor's
+            # pages, of its own class, are left to it).
+            if file.inclusion.is_not_in_nav() and type(file.page) is Page:
                 GeneratedPage(None, file, config).headings = headings
         return nav
 
