@@ -58,7 +58,7 @@ class HtmlBlocks(Extension):
 
 
 # A heading line as the generator writes one: "#" to "######", a space, a title.
-_HEADING = re.compile(r"#{1,6} \S[^\n]*")
+_HEADING = re.compile(r"#{1,6} +\S[^\n]*")
 
 
 def parts(text: str) -> list[str] | None:
@@ -101,6 +101,14 @@ class Headings:
     def __init__(self, extensions: list, configs: dict):
         self.md = Markdown(extensions=extensions, extension_configs=configs)
         self.made: dict[str, tuple[str, list[dict]]] = {}
+
+    def page(self, text: str) -> Converted | None:
+        """A page's HTML and table of contents, when it is only headings and
+        blocks once Markdown's first step has normalised it (control
+        characters of its own removed, tabs expanded); else None."""
+        normalised = self.md.preprocessors["normalize_whitespace"].run(text.split("\n"))
+        found = parts("\n".join(normalised))
+        return self.convert(found) if found is not None else None
 
     def convert(self, found: list[str]) -> Converted | None:
         """The page's HTML and table of contents; None when its headings' ids

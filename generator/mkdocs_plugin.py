@@ -131,15 +131,18 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
-        # The pages outside the navigation (papers, themes, listings) are
-        # the generator's: most of them hold only headings and HTML blocks.
+        self._generated_pages(config, files, self.shared.listed)
+        return nav
+
+    def _generated_pages(self, config: Any, files: Any, listed: set[str]) -> None:
+        """The pages outside the navigation (papers, themes, listings) are the
+        generator's: MkDocs' own page object, not yet read, is replaced by a
+        GeneratedPage. A page the navigation lists keeps its object (the
+        navigation holds it), as do a successor's pages, of its own class."""
         headings = html_blocks.Headings(config.markdown_extensions, config.mdx_configs)
         for file in files.documentation_pages():
-            # MkDocs' own page, not yet read, is replaced (a successor's
-            # pages, of its own class, are left to it).
-            if file.inclusion.is_not_in_nav() and type(file.page) is Page:
+            if file.src_uri not in listed and type(file.page) is Page:
                 GeneratedPage(None, file, config).headings = headings
-        return nav
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         env.globals["survey_shared"] = self.shared  # see overrides/main.html
@@ -227,8 +230,7 @@ class GeneratedPage(Page):
     headings: html_blocks.Headings
 
     def render(self, config: Any, files: Any) -> None:
-        found = html_blocks.parts(self.markdown or "") if "title" in self.meta else None
-        converted = self.headings.convert(found) if found is not None else None
+        converted = self.headings.page(self.markdown or "") if "title" in self.meta else None
         if converted is None:
             super().render(config, files)
             return

@@ -99,3 +99,19 @@ def test_pages_of_one_folder_share_addresses_but_its_index_does_not():
              for name in ("themes/a.md", "themes/index.md", "themes/b.md")]
     assert found == ['<a href="../../papers/p/">P</a>', '<a href="../papers/p/">P</a>',
                      '<a href="../../papers/p/">P</a>']
+
+
+def test_only_a_page_of_headings_and_blocks_is_converted_without_the_parser():
+    page = f"# T\n\n{html_blocks.START}\n<p>x</p>\n{html_blocks.END}\n\n## Abstract\n"
+    assert html_blocks.parts(page) == ["# T", "<p>x</p>", "## Abstract"]
+    assert html_blocks.parts(page + "\nA paragraph of *Markdown*.\n") is None
+    assert html_blocks.parts(f"# T\n\n{html_blocks.START}\n<p>open</p>\n") is None
+
+
+def test_a_title_whose_id_a_section_takes_too_is_left_to_markdown():
+    headings = html_blocks.Headings(EXTENSIONS, {})
+    block = f"{html_blocks.START}\n<p>x</p>\n{html_blocks.END}"
+    assert headings.convert(html_blocks.parts(f"# Abstracts\n\n{block}\n\n## Abstract\n")) \
+        is not None
+    assert headings.convert(html_blocks.parts(f"# Abstract\n\n{block}\n\n## Abstract\n")) is None
+    assert headings.convert(["# T", "<em>inline</em>"]) is None  # Markdown would wrap it in <p>

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import parse
-from generator.html_blocks import HtmlBlocks
+from generator.html_blocks import Headings, HtmlBlocks
 from generator.merge import title_key
 from generator.model import Corpus, Entry, Listing, Paper, SourceLine, Taxonomy, Theme
 from generator.parse import decode, parse_listing
@@ -319,3 +319,21 @@ def test_a_yaml_string_reads_back_as_the_same_string_on_one_line(value):
     scalar = yaml_string(value)
     assert not set(scalar) & set("\n\r\x85\u2028\u2029")
     assert yaml.safe_load(f"title: {scalar}\n") == {"title": value}
+
+
+@settings(max_examples=100, deadline=None)
+@given(MARKUP.filter(lambda v: shown(v)), MARKUP)
+def test_a_paper_page_converted_without_the_parser_is_what_markdown_makes(value, other):
+    """The MkDocs plugin converts a paper page's headings one by one and joins
+    its blocks (Headings): the HTML and the table of contents are Markdown's,
+    or the page is left to Markdown (a title whose id a section also takes)."""
+    body = front_matter_and_body(render(corpus_of(value, other))["papers/p.md"])[1]
+    converter = markdown.Markdown(extensions=[*MORE_EXTENSIONS, HtmlBlocks()])
+    expected = converter.convert(body)
+    converted = Headings([*MORE_EXTENSIONS, HtmlBlocks()], {}).page(body)
+    ids = [token["id"] for token in converter.toc_tokens[0]["children"]]
+    if converted is None:
+        assert any(re.fullmatch(rf"{re.escape(i)}_\d+", other_id) for i in ids for other_id in ids)
+        return
+    assert converted.html == expected
+    assert converted.toc_tokens == converter.toc_tokens
