@@ -106,6 +106,7 @@ def test_only_a_page_of_headings_and_blocks_is_converted_without_the_parser():
     assert html_blocks.parts(page) == ["# T", "<p>x</p>", "## Abstract"]
     assert html_blocks.parts(page + "\nA paragraph of *Markdown*.\n") is None
     assert html_blocks.parts(f"# T\n\n{html_blocks.START}\n<p>open</p>\n") is None
+    assert html_blocks.parts(f"# T\n\n{html_blocks.START}\n# not HTML\n{html_blocks.END}\n") is None
 
 
 def test_a_title_whose_id_a_section_takes_too_is_left_to_markdown():
