@@ -1,13 +1,15 @@
 """The theme's navigation, tabs and configuration, made once per folder for
-the pages outside the navigation (SharedFragments), are what the theme makes
-for each page: the seed site is built with and without them, byte for byte."""
+the pages outside the navigation (SharedFragments), the paper pages made from
+frames of the theme's template (PageFrames), and those converted without
+Markdown's parser, are what the theme and Markdown make for each page: the
+seed site is built with and without them, byte for byte."""
 import shutil
 
 from conftest import ROOT, SEED
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import mkdocs_plugin
+from generator import frames, mkdocs_plugin
 
 
 def built(tmp_path, name: str, monkeypatch) -> dict[str, bytes]:
@@ -34,6 +36,7 @@ def test_shared_fragments_make_the_pages_the_theme_makes(tmp_path, monkeypatch):
         return call(self, block, page, base_url, lambda: made.append("made") or caller())
 
     monkeypatch.setattr(mkdocs_plugin.SharedFragments, "__call__", counted)
+    monkeypatch.setattr(mkdocs_plugin.PageFrames, "install", lambda env: None)  # every page rendered
     shared = built(tmp_path, "shared", monkeypatch)
     papers = sum(1 for path in shared if path.startswith("papers/") and path.endswith(".html"))
     assert papers > 400 and made.count("site_nav") > papers  # asked on every page
@@ -61,3 +64,30 @@ def test_pages_of_headings_and_blocks_are_the_html_markdown_makes(tmp_path, monk
     markdowns = built(tmp_path, "markdown", monkeypatch)  # MkDocs' own pages
     assert without_parser.keys() == markdowns.keys()
     assert [p for p in without_parser if without_parser[p] != markdowns[p]] == []
+
+
+def test_paper_pages_made_from_frames_are_the_pages_the_template_makes(tmp_path, monkeypatch):
+    filled = []
+    fill = frames.Frame.fill
+    monkeypatch.setattr(frames.Frame, "fill", lambda self, values: filled.append(1) or fill(self, values))
+    stamped = built(tmp_path, "frames", monkeypatch)
+    papers = sum(1 for path in stamped if path.startswith("papers/") and path.endswith(".html"))
+    assert papers > 400 and len(filled) > papers / 2  # most paper pages
+    monkeypatch.setattr(mkdocs_plugin.PageFrames, "install", lambda env: None)
+    rendered = built(tmp_path, "template", monkeypatch)
+    assert stamped.keys() == rendered.keys()
+    assert [p for p in stamped if stamped[p] != rendered[p]] == []
+
+
+def test_a_frame_that_misses_a_difference_is_dropped_at_its_first_pages(tmp_path, monkeypatch):
+    """A frame that the two-marker check lets through but which does not make
+    the shape's first pages (here: one with a stray word) is not used."""
+    make = frames.make
+
+    def stray(render, slots):
+        frame = make(render, slots)
+        return frames.Frame(frame.text.replace("</title>", " stray</title>"), slots) if frame else None
+
+    monkeypatch.setattr(frames, "make", stray)
+    dropped = built(tmp_path, "dropped", monkeypatch)
+    assert not any(b"stray" in html for html in dropped.values())
