@@ -103,6 +103,7 @@ class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
     seconds: dict[str, float] = field(default_factory=dict)  # by step
+    files: Mapping[str, str | bytes] = field(default_factory=dict)  # what was written, by path
 
 
 def read_corpus(folder: Path, clock: Stopwatch | None = None,
@@ -163,7 +164,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
                        memo.neighbours if memo else similar.neighbours, kept, parts)
     with clock.step("write"):
         report = sync(files, Path(docs))
-    return Generated(corpus, report, clock.seconds)
+    return Generated(corpus, report, clock.seconds, files)
 
 
 def unknown_overrides(taxonomy: Taxonomy, papers: list[Paper], path: str) -> list[Problem]:

@@ -65,6 +65,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     index_wanted: threading.Event | None = None  # cleared when it is no longer wanted
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
+    sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -96,6 +97,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # The last build's search index, if it is still being made, would be
         # replaced by this build's: stopping it frees a core for the pages.
         self._stop_index()
+        self.sources = {}  # this build's pages only
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
@@ -117,10 +119,22 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             log.error("survey: fix the errors above; still showing the last good pages")
             return
         self.generated = result
+        self.sources = {path: text for path, text in result.files.items()
+                        if path.endswith(".md") and isinstance(text, str)}
+        result.files = {}
         changed = len(result.sync.written) + len(result.sync.removed)
         steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
         log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
                  f"changed; {steps}")
+
+    def on_page_read_source(self, page: Any, config: Any) -> str | None:
+        """A page the generator has just written is read as it was written,
+        not from its file again; as MkDocs reads a file, line ends become
+        newlines and a byte order mark is dropped. Each is read once."""
+        text = self.sources.pop(page.file.src_uri, None)
+        if text is None or page.file.abs_src_path is None:  # a page of another plugin's
+            return None
+        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
     def _start_index(self, corpus: Corpus) -> None:
         """The index is made from the papers, not the pages: Pagefind's
@@ -314,18 +328,20 @@ def _slot_values(page: Any) -> dict[str, str] | None:
     if page.previous_page or page.next_page or page.is_homepage or not toc \
             or toc[0].level != 1 or not isinstance(citation, dict):
         return None
-    values = {"title": page.meta.get("title"), "h1": toc[0].id, "h1-title": toc[0].title,
-              "canonical": page.canonical_url, "abs": page.abs_url, "edit": page.edit_url}
+    values = {"title": page.meta.get("title"), "h1": toc[0].id, "h1-title": toc[0].title}
     for name, value in citation.items():
         for i, item in enumerate(value if isinstance(value, list) else [value]):
             values[f"citation-{name}-{i}"] = item
-    values = {slot: value for slot, value in values.items() if value is not None}
-    if not all(frames.plain(v) for v in values.values()):
-        return None
+    values |= {slot: getattr(page, attribute) for attribute, slot in _ADDRESSES
+               if getattr(page, attribute) is not None}
     content = page.content or ""
-    if "<h1" not in content or not frames.holds_no_marker(content):
+    if not all(frames.plain(v) for v in values.values()) or "<h1" not in content \
+            or not frames.holds_no_marker(content):
         return None
     return {**values, frames.CONTENT: content}
+
+
+_ADDRESSES = (("canonical_url", "canonical"), ("abs_url", "abs"), ("edit_url", "edit"))
 
 
 def _shape(page: Any, context: dict, slots: tuple[str, ...]) -> tuple:
@@ -348,8 +364,7 @@ def _stand_in(page: Any, marker: Callable[[str], str]) -> Any:
         for name, value in citation.items()}}
     if "citation" not in page.meta:
         del stand_in.meta["citation"]
-    for attribute, slot in (("canonical_url", "canonical"), ("abs_url", "abs"),
-                            ("edit_url", "edit")):
+    for attribute, slot in _ADDRESSES:
         if getattr(page, attribute) is not None:
             setattr(stand_in, attribute, marker(slot))
     first, *rest = page.toc
