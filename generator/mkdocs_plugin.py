@@ -15,6 +15,7 @@ module as it is; one that does not (Zensical) runs ``survey generate`` and
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import os
 import posixpath
@@ -277,7 +278,8 @@ class PageFrames:
     def __init__(self, render: Callable[..., str]):
         self.render = render  # the template's own
         self.frames: dict[tuple, frames.Frame | None] = {}
-        self.first: dict[tuple, list[tuple[dict[str, str], str]]] = {}  # pages and their HTML
+        # Each shape's first pages: their values and their HTML's digest.
+        self.first: dict[tuple, list[tuple[dict[str, str], bytes]]] = {}
 
     @classmethod
     def install(cls, env: Any) -> None:
@@ -301,8 +303,9 @@ class PageFrames:
         if key not in self.frames:
             first = self.first.setdefault(key, []) if len(self.first) < self.SHAPES else []
             if len(first) < self.CHECKED:
-                first.append((values, self.render(context)))
-                return first[-1][1]
+                html = self.render(context)
+                first.append((values, _digest(html)))
+                return html
             self.frames[key] = self._frame(key, context, page)
         frame = self.frames[key]
         return frame.fill(values) if frame is not None else self.render(context)
@@ -314,10 +317,15 @@ class PageFrames:
 
         frame = frames.make(marked, key[0])
         first = self.first.pop(key)
-        if frame is not None and any(frame.fill(values) != html for values, html in first):
+        if frame is not None and any(_digest(frame.fill(values)) != digest
+                                     for values, digest in first):
             log.debug(f"survey: {page.url}: the theme's page differs from its frame")
             return None
         return frame
+
+
+def _digest(html: str) -> bytes:
+    return hashlib.blake2b(html.encode("utf-8"), digest_size=32).digest()
 
 
 def _slot_values(page: Any) -> dict[str, str] | None:
