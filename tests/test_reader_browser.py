@@ -2,6 +2,7 @@
 related papers, the BibTeX copy button, the charts in both colour schemes and
 on a phone, and the reader's system colour scheme honoured."""
 import datetime
+import os
 import re
 from contextlib import contextmanager
 
@@ -187,4 +188,30 @@ def test_a_page_says_which_summary_file_its_facts_come_from(server, browser):
     assert line.is_visible()
     assert line.inner_text() == f"Facts from the curated summary: {summary.file_name}"
     assert summary.file_name.endswith(".md") and "/" not in summary.file_name
+    context.close()
+
+
+@pytest.mark.parametrize("scheme, width", [("light", 1280), ("dark", 390)])
+def test_a_paper_page_made_from_a_frame_reads_as_its_own(server, browser, scheme, width):
+    """UNSUMMARISED is filled from a frame of the theme's template in the seed
+    build (mkdocs_plugin.PageFrames): its title, address, sections and
+    citation are its own, and its text reads in either scheme."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(server + UNSUMMARISED)
+    title = "Grokking Tickets: Lottery Tickets Accelerate Grokking"
+    assert tab.title() == f"{title} - Generalization in Machine Learning"
+    assert tab.locator("article h1").inner_text() == title
+    assert tab.locator("head link[rel=canonical]").get_attribute("href").endswith(UNSUMMARISED)
+    assert tab.locator("meta[name=citation_title]").get_attribute("content") == title
+    toc = tab.locator("nav.md-nav--secondary a.md-nav__link")
+    assert [t.strip() for t in toc.all_inner_texts()] == [
+        "Abstract", "Related papers", "Cite this paper", "Listed in"]
+    assert [h.split("#")[-1] for h in toc.evaluate_all("els => els.map(e => e.href)")] == [
+        "abstract", "related-papers", "cite-this-paper", "listed-in"]
+    colours = tab.evaluate("""() => [getComputedStyle(document.querySelector('article p')).color,
+        getComputedStyle(document.body).backgroundColor]""")
+    assert contrast(*colours) >= 4.5
+    if os.environ.get("SURVEY_SHOTS"):  # a folder for screenshots to look at
+        tab.screenshot(path=f"{os.environ['SURVEY_SHOTS']}/frame-paper-{scheme}-{width}.png")
     context.close()
