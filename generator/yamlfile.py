@@ -3,9 +3,13 @@
 Content YAML comes from strangers' pull requests, so it is read with limits:
 a file's size, and how far its aliases (``*name``) may multiply its values
 (a "billion laughs" file of a few lines would otherwise expand to billions).
+Files are read by libyaml where PyYAML has it (the survey's metadata file in
+a quarter of the time), and by PyYAML's own parser where libyaml refuses a
+file or the file nests too deeply for it: the messages are PyYAML's.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -44,6 +48,13 @@ class SourceFloat(float):
 
 class _Loader(yaml.SafeLoader):
     first_line = 1  # the file line the text starts on (front matter: 2)
+
+
+# libyaml's parser, where PyYAML has it, reads a file several times faster;
+# a file it refuses is read again by PyYAML's own, whose messages (and the
+# hints below) are the ones a contributor sees.
+_Fast: type = (type("_Fast", (yaml.CSafeLoader,), {"first_line": 1})
+               if getattr(yaml, "__with_libyaml__", False) else _Loader)
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -101,11 +112,12 @@ def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return number
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-_Loader.add_constructor("tag:yaml.org,2002:str", _text)
-_Loader.add_constructor("tag:yaml.org,2002:float", _float)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+for _loader in dict.fromkeys((_Loader, _Fast)):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+    _loader.add_constructor("tag:yaml.org,2002:str", _text)
+    _loader.add_constructor("tag:yaml.org,2002:float", _float)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def _expanded(node: yaml.Node, sizes: dict, open_: set) -> int:
@@ -146,7 +158,35 @@ def load_yaml(text: str, path: str, first_line: int = 1):
     """Parse YAML text that starts on ``first_line`` of its file; a syntax
     error becomes a ContentError naming the line, with a hint at the fix
     where the usual cause is known."""
-    loader = _Loader(text)
+    if _Fast is not _Loader and _shallow(text):
+        with contextlib.suppress(ContentError):
+            return _load(_Fast, text, path, first_line)
+    return _load(_Loader, text, path, first_line)  # its message, or what libyaml refused
+
+
+DEEP = 100  # levels of nesting past which a text is left to PyYAML's own parser
+
+
+def _shallow(text: str) -> bool:
+    """Whether the text nests at most ``DEEP`` levels, as libyaml's events
+    show (its parser keeps a stack; PyYAML's composer over it recurses in C,
+    and a text nested a hundred thousand levels deep would crash it)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Fast):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > DEEP:
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _load(kind: type, text: str, path: str, first_line: int):
+    loader = kind(text)
     loader.first_line = first_line
     try:
         node = loader.get_single_node()
