@@ -53,8 +53,12 @@ class _Loader(yaml.SafeLoader):
 # libyaml's parser, where PyYAML has it, reads a file several times faster;
 # a file it refuses is read again by PyYAML's own, whose messages (and the
 # hints below) are the ones a contributor sees.
-_Fast: type = (type("_Fast", (yaml.CSafeLoader,), {"first_line": 1})
-               if getattr(yaml, "__with_libyaml__", False) else _Loader)
+if getattr(yaml, "__with_libyaml__", False):
+    class _Fast(yaml.CSafeLoader):
+        first_line = 1
+else:
+    _Fast = _Loader  # type: ignore[misc,assignment]
+LOADERS: tuple[type[_Loader] | type[_Fast], ...] = tuple(dict.fromkeys((_Loader, _Fast)))
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -112,7 +116,7 @@ def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return number
 
 
-for _loader in dict.fromkeys((_Loader, _Fast)):
+for _loader in LOADERS:
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
     _loader.add_constructor("tag:yaml.org,2002:str", _text)
