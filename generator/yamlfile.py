@@ -190,7 +190,10 @@ def _shallow(text: str) -> bool:
 
 
 def _load(kind: type, text: str, path: str, first_line: int):
-    loader = kind(text)
+    try:
+        loader = kind(text)  # PyYAML's refuses a character no YAML holds here
+    except yaml.reader.ReaderError as err:
+        raise ContentError([_unprintable(err, text, path, first_line)]) from None
     loader.first_line = first_line
     try:
         node = loader.get_single_node()
@@ -209,6 +212,14 @@ def _load(kind: type, text: str, path: str, first_line: int):
         raise ContentError([Problem(path, line, f"not valid YAML: {reason}{hint}")]) from None
     finally:
         loader.dispose()
+
+
+def _unprintable(err: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Problem:
+    code = err.character if isinstance(err.character, int) else ord(err.character)
+    line = text.count("\n", 0, err.position) + first_line
+    return Problem(path, line, f"not valid YAML: character U+{code:04X} is not allowed in a "
+                               f"YAML file: remove it (in a double-quoted value, write it as "
+                               f"\\u{code:04x})")
 
 
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s:#\"'][^:#]*?):\s+(.+?)\s*$")

@@ -317,6 +317,19 @@ def test_an_alias_loop_is_refused(tmp_path):
         "names, a loop")
 
 
+def test_a_control_character_in_a_yaml_file_is_named_with_its_line(tmp_path):
+    content = small_project(tmp_path)
+    survey_yml = content / "survey.yml"
+    lines = survey_yml.read_text().count("\n")
+    survey_yml.write_text(survey_yml.read_text() + 'note: "bell\x07"\n')
+    run = check_run(tmp_path)
+    assert run.stderr.splitlines() == [
+        f"content/survey.yml:{lines + 1}: not valid YAML: character U+0007 is not allowed in a "
+        "YAML file: remove it (in a double-quoted value, write it as \\u0007)",
+        "survey: the content cannot be read; nothing was built"]
+    assert run.returncode == 1
+
+
 def test_aliases_within_limits_are_fine():
     from generator.yamlfile import load_yaml
     data = load_yaml("a: &x [one, two]\nb: *x\nc: *x\n", "f.yml")
