@@ -58,7 +58,7 @@ if getattr(yaml, "__with_libyaml__", False):
         first_line = 1
 else:
     _Fast = _Loader  # type: ignore[misc,assignment]
-LOADERS: tuple[type[_Loader] | type[_Fast], ...] = tuple(dict.fromkeys((_Loader, _Fast)))
+_LOADERS: tuple[type[_Loader] | type[_Fast], ...] = tuple(dict.fromkeys((_Loader, _Fast)))
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -116,7 +116,7 @@ def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return number
 
 
-for _loader in LOADERS:
+for _loader in _LOADERS:
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
     _loader.add_constructor("tag:yaml.org,2002:str", _text)
@@ -191,7 +191,7 @@ def _shallow(text: str) -> bool:
 
 def _load(kind: type, text: str, path: str, first_line: int):
     try:
-        loader = kind(text)  # PyYAML's refuses a character no YAML holds here
+        loader = kind(text)  # PyYAML's reader refuses a character no YAML file may hold
     except yaml.reader.ReaderError as err:
         raise ContentError([_unprintable(err, text, path, first_line)]) from None
     loader.first_line = first_line
@@ -215,7 +215,7 @@ def _load(kind: type, text: str, path: str, first_line: int):
 
 
 def _unprintable(err: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Problem:
-    code = err.character if isinstance(err.character, int) else ord(err.character)
+    code = err.character  # read from text, the character's code
     line = text.count("\n", 0, err.position) + first_line
     return Problem(path, line, f"not valid YAML: character U+{code:04X} is not allowed in a "
                                f"YAML file: remove it (in a double-quoted value, write it as "
