@@ -36,8 +36,14 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -355,10 +361,14 @@ def texts_of(title: str, abstract: str) -> dict:
 
 
 def scores(paper: Paper, taxonomy: Taxonomy) -> dict[str, Score]:
+    return text_scores(paper.title, paper.abstract, taxonomy)
+
+
+def text_scores(title: str, abstract: str, taxonomy: Taxonomy) -> dict[str, Score]:
     """Each theme's score; where title phrases of two themes overlap, the
     longer phrase takes the words ("out-of-distribution data" is about data,
     not about out-of-distribution generalization)."""
-    texts = paper_texts(paper)
+    texts = texts_of(title, abstract)
     texts["cued"] = cued(texts, cue_index(taxonomy))
     themes = {t.id: t for t in taxonomy.themes if not t.catch_all}
     found = {tid: theme_score(t, texts) for tid, t in themes.items()}
@@ -416,7 +426,11 @@ def secondary_ok(score: Score) -> bool:
 
 def choose(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
     """The paper's themes by the rules, primary first."""
-    best = ranked(scores(paper, taxonomy), taxonomy)
+    return choose_for(paper.title, paper.abstract, taxonomy)
+
+
+def choose_for(title: str, abstract: str, taxonomy: Taxonomy) -> tuple[str, ...]:
+    best = ranked(text_scores(title, abstract, taxonomy), taxonomy)
     if not best:
         return (catch_all(taxonomy).id,)
     themes = [best[0].theme.id] + [s.theme.id for s in best[1:] if secondary_ok(s)]
@@ -545,14 +559,51 @@ def assign(papers: list[Paper], taxonomy: Taxonomy,
     decided = {o.paper: o for o in taxonomy.overrides}
     decided.update({o.paper: o for o in taxonomy.reviewed})
     known = {} if placed is None else placed
-    result = []
-    for paper in papers:
-        override = decided.get(paper.id)
-        key = (paper.id, paper.title, paper.abstract)
-        if not override and key not in known:
-            known[key] = choose(paper, taxonomy)
-        result.append(replace(paper, themes=override.themes if override else known[key]))
-    return result
+    keys = [(p.id, p.title, p.abstract) for p in papers]
+    todo = list(dict.fromkeys(k for k in keys if k[0] not in decided and k not in known))
+    known.update(zip(todo, place([(title, abstract) for _, title, abstract in todo], taxonomy),
+                     strict=True))
+    return [replace(paper, themes=decided[paper.id].themes if paper.id in decided else known[key])
+            for paper, key in zip(papers, keys, strict=True)]
+
+
+# Placing a paper by the rules takes about half a millisecond. From this many
+# papers a process on, the machine's other cores each place a share: a
+# process takes 0.05 s (forked) to 0.5 s (started anew) before it can begin.
+PER_PROCESS = 2000
+
+
+def place(texts: list[tuple[str, str]], taxonomy: Taxonomy,
+          per_process: int = PER_PROCESS) -> list[tuple[str, ...]]:
+    """The rules' themes for each (title, abstract), in order; many papers
+    are shared out over the machine's cores, with the same result."""
+    shares = min(_cores(), len(texts) // max(per_process, 1))
+    if shares < 2:
+        return _place(texts, taxonomy)
+    size = -(-len(texts) // shares)
+    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    try:
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=_start_method()) as pool:
+            others = [pool.submit(_place, chunk, taxonomy) for chunk in chunks[1:]]
+            found = _place(chunks[0], taxonomy)
+            return found + [themes for other in others for themes in other.result()]
+    except (OSError, BrokenProcessPool):  # no process to be had: all of them here
+        return _place(texts, taxonomy)
+
+
+def _place(texts: list[tuple[str, str]], taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+    return [choose_for(title, abstract, taxonomy) for title, abstract in texts]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    # A fork copies only the calling thread: safe, and quick, only while it is the only one
+    # (a live preview's server runs others).
+    alone = threading.active_count() == 1 and sys.platform == "linux"
+    return multiprocessing.get_context("fork" if alone else "spawn")
 
 
 def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import themes
 from generator.build import read_corpus
 from generator.model import Corpus, Paper
 from generator.render import render
@@ -424,3 +425,49 @@ def test_the_cue_index_lets_through_the_concepts_each_concept_would():
         by_concept = {id(cues[0]) for t in corpus.taxonomy.themes
                       for cues in themes.theme_cues(t) if themes._may_match(cues, texts)}
         assert themes.cued(texts, index) == by_concept, p.id
+
+
+# -- many papers, shared out over processes --------------------------------------------
+
+class CountedPool(themes.ProcessPoolExecutor):
+    """The pool ``place`` uses, counting the shares it was given."""
+    shares = 0
+
+    def submit(self, *args, **kwargs):
+        CountedPool.shares += 1
+        return super().submit(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def seed_texts():
+    corpus = read_corpus(ROOT / "tests" / "seed" / "content")
+    return corpus.taxonomy, [(p.title, p.abstract) for p in corpus.papers]
+
+
+@pytest.mark.parametrize("threads", [1, 2], ids=["forked", "started anew"])
+def test_papers_placed_by_other_processes_get_the_themes_placed_here(
+        seed_texts, monkeypatch, threads):
+    taxonomy, texts = seed_texts
+    monkeypatch.setattr(themes, "_cores", lambda: 3)  # the same on any machine
+    monkeypatch.setattr(themes, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(CountedPool, "shares", 0)
+    here = themes.place(texts, taxonomy, per_process=len(texts) + 1)
+    assert CountedPool.shares == 0  # too few papers for a second process
+    # With a thread besides this one (a live preview's server), the
+    # process is started anew rather than forked.
+    monkeypatch.setattr(themes.threading, "active_count", lambda: threads)
+    assert themes._start_method().get_start_method() == ("fork" if threads == 1 else "spawn")
+    shared = themes.place(texts, taxonomy, per_process=100)
+    assert CountedPool.shares == 2  # three shares: two for other processes
+    assert shared == here
+    assert len(set(here)) > 20  # the papers are not all placed alike
+
+
+def test_without_a_process_to_be_had_the_papers_are_placed_here(seed_texts, monkeypatch):
+    taxonomy, texts = seed_texts
+
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(themes, "ProcessPoolExecutor", no_process)
+    assert themes.place(texts, taxonomy, per_process=100) == themes._place(texts, taxonomy)
