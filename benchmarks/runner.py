@@ -1,7 +1,7 @@
 """Run one build in this process, as `survey build --strict` (or, for the
 floor, `mkdocs build --strict`) runs it, and write where its time went.
 
-The build itself is the command's own code (``generator.cli.main``, or
+The build itself is the command's own code (``generator.cli.command``, or
 MkDocs' command line); this runner only puts clocks around its steps: the
 generator's pipeline (its own stopwatch, also in the build log's
 "survey: N papers; ..." line), MkDocs' Markdown conversion of each page and
@@ -97,7 +97,7 @@ def steps(build: Any) -> None:
 def run_survey() -> int:
     from generator import cli
     clock_survey()
-    return cli.main(["build", "--strict"])
+    return getattr(cli, "command", cli.main)(["build", "--strict"])
 
 
 def run_floor() -> int:

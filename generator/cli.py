@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import re
@@ -32,6 +33,15 @@ def terminal(text: str) -> str:
 
 def say(text: str, err: bool = False) -> None:
     print(terminal(text), file=sys.stderr if err else sys.stdout)
+
+
+def command(argv: list[str] | None = None) -> int:
+    """`survey` as the command line runs it: the process ends with the command."""
+    code = main(argv)
+    # What the command made goes with the process; Python's last collection
+    # at exit would scan it all again (1 s after a 10,000-paper build).
+    gc.freeze()
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
