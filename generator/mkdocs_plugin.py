@@ -23,7 +23,6 @@ import posixpath
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +62,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     memo: Memo | None = None  # kept between a preview's rebuilds
     generated: Generated | None = None  # what the last build read and wrote
     fatal: list[Problem] | None = None  # why the last build could not read the content
-    indexing_future: Future | None = None  # the search index of this build, being made
+    index_apart: search_index.Apart | None = None  # the search index of this build, being made
     index_wanted: threading.Event | None = None  # cleared when it is no longer wanted
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
@@ -101,6 +100,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         # replaced by this build's: stopping it frees a core for the pages.
         self._stop_index()
         self.sources = {}  # this build's pages only
+        self.site = Path(config.site_dir)
         self.hold = ExitStack()  # the docs folder is this build's until it is done
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
@@ -144,9 +144,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         process works on it while the generator and MkDocs make the pages.
         (A preview indexes after its build: the page is served first.)"""
         if self.config.search and not self.serving:
-            cancelled = self._new_index()
-            self.indexing_future = _INDEXER.submit(lambda: search_index.search_bundle(
-                search_index.records(corpus), cancelled=cancelled))
+            self.index_apart = search_index.Apart(search_index.records(corpus), self.site)
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})
@@ -202,6 +200,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     def _stop_index(self) -> None:
         if self.index_wanted is not None:
             self.index_wanted.clear()
+        if self.index_apart is not None:
+            self.index_apart.cancel()
+            self.index_apart = None
 
     def _release(self) -> None:
         hold = getattr(self, "hold", None)
@@ -220,11 +221,12 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
                                              args=(corpus, site, self._new_index()), daemon=True)
             self.indexing.start()
             return
-        future, self.indexing_future = self.indexing_future, None
+        apart, self.index_apart = self.index_apart, None
         try:
-            bundle = (future.result() if future is not None
-                      else search_index.search_bundle(search_index.records(corpus)))
-            search_index.write_bundle(bundle, site)
+            if apart is not None:
+                apart.install()
+            else:
+                search_index.index_corpus(corpus, site)
         except (OSError, search_index.SearchIndexError) as err:
             # A site without its search is not a site to publish.
             log.error(f"the search index could not be built: {err}")
@@ -445,7 +447,6 @@ def _poll_often(server: Any) -> None:
 
 
 _INDEXING = threading.Lock()
-_INDEXER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-search")
 # A relative link to a page, in an attribute the generator wrote (data is
 # escaped: it never holds a quote or "<").
 _MD_HREF = re.compile(r'href="([^":?#/][^":?#]*\.md)(#[^"]*)?"')

@@ -36,17 +36,14 @@ How a paper's themes are chosen (the stated rule; ``explain`` shows it):
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-import sys
-import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import cache
 
+from . import cores
 from .errors import WARNING, Problem
 from .model import Concept, Override, Paper, Rule, Taxonomy, Theme, Where
 from .schema import (
@@ -577,13 +574,13 @@ def place(texts: list[tuple[str, str]], taxonomy: Taxonomy,
           per_process: int = PER_PROCESS) -> list[tuple[str, ...]]:
     """The rules' themes for each (title, abstract), in order; many papers
     are shared out over the machine's cores, with the same result."""
-    shares = min(_cores(), len(texts) // max(per_process, 1))
+    shares = min(cores.count(), len(texts) // max(per_process, 1))
     if shares < 2:
         return _place(texts, taxonomy)
     size = -(-len(texts) // shares)
     chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
     try:
-        with ProcessPoolExecutor(len(chunks) - 1, mp_context=_start_method()) as pool:
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=cores.context()) as pool:
             others = [pool.submit(_place, chunk, taxonomy) for chunk in chunks[1:]]
             found = _place(chunks[0], taxonomy)
             return found + [themes for other in others for themes in other.result()]
@@ -593,17 +590,6 @@ def place(texts: list[tuple[str, str]], taxonomy: Taxonomy,
 
 def _place(texts: list[tuple[str, str]], taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     return [choose_for(title, abstract, taxonomy) for title, abstract in texts]
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _start_method() -> multiprocessing.context.BaseContext:
-    # A fork copies only the calling thread: safe, and quick, only while it is the only one
-    # (a live preview's server runs others).
-    alone = threading.active_count() == 1 and sys.platform == "linux"
-    return multiprocessing.get_context("fork" if alone else "spawn")
 
 
 def explain(paper: Paper, taxonomy: Taxonomy) -> list[str]:

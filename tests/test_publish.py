@@ -1,15 +1,18 @@
 """A build publishes only what passed and writes nowhere but its own folders."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
 from runner import survey
 
-from generator import cli, search_index, write
+from generator import cli, cores, search_index, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -78,6 +81,8 @@ def test_a_search_index_failure_fails_the_build_and_publishes_nothing(built, mon
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
+    # The index is made in a process of its own: forked, it has the stand-in.
+    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setattr(search_index, "search_bundle", no_space)
     run = survey("build", cwd=built)  # not even strict: a site without search is broken
     assert "the search index could not be built: [Errno 28] No space left on device" in run.stderr
@@ -87,14 +92,27 @@ def test_a_search_index_failure_fails_the_build_and_publishes_nothing(built, mon
 def test_an_interrupted_build_leaves_the_site(built, monkeypatch):
     before = state(built / "site")
 
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
+    made = []
 
-    monkeypatch.setattr(search_index, "search_bundle", interrupted)
+    class Interrupted(search_index.Apart):
+        """Ctrl-C while the build waits for its search index."""
+
+        def _answer(self):
+            made.append(self)
+            raise KeyboardInterrupt
+
+    def slow(*args, **kwargs):
+        time.sleep(60)  # should the test fail
+        return {}
+
+    monkeypatch.setattr(search_index, "Apart", Interrupted)
+    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(search_index, "search_bundle", slow)
     with pytest.raises(KeyboardInterrupt):
         survey("build", cwd=built)
     assert state(built / "site") == before
     assert not list(built.glob(".site-*"))
+    assert made and made[0].process.exitcode == -signal.SIGKILL  # the index's process too
 
 
 def test_folders_left_by_a_killed_build_are_removed_by_the_next(built):

@@ -237,83 +237,96 @@ def test_an_index_no_longer_wanted_stops_pagefind_and_gives_nothing(records, mon
 def test_a_build_starts_the_index_from_the_papers_before_their_pages_are_made(
         tmp_path, monkeypatch):
     # Pagefind's process then works while the generator makes the pages, and
-    # then while MkDocs builds them.
-    from concurrent.futures import Future
+    # then while MkDocs builds them; the index is made in a process of its own.
+    import os
 
     from runner import survey
     from test_publish import project
-
-    from generator import mkdocs_plugin
     root = project(tmp_path)
-    pages_when_started = []
+    pages_when_started, processes = [], []
 
-    class Indexer:
-        def submit(self, make):
+    class Apart(search_index.Apart):
+        def __init__(self, entries, site):
             pages_when_started.append(sorted((root / "generated").rglob("*.md")))
-            future: Future = Future()
-            future.set_result(make())
-            return future
+            super().__init__(entries, site)
+            processes.append(self.process.pid)
 
-    monkeypatch.setattr(mkdocs_plugin, "_INDEXER", Indexer())
+    monkeypatch.setattr(search_index, "Apart", Apart)
     run = survey("build", "--strict", cwd=root)
     assert run.returncode == 0, run.stderr
     assert pages_when_started == [[]]  # once, before any page was written
+    assert processes and processes[0] != os.getpid()
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == []
     assert list((root / "generated" / "papers").glob("*.md"))
 
 
-FAKE_SERVICE = '''#!{python}
-import base64, json, sys
-# Answers nothing until {count} messages came, then all of them, last first.
-stdin, ids = sys.stdin.buffer, []
-while len(ids) < {count}:
-    message = b""
-    while not message.endswith(b","):
-        message += stdin.read(1)
-    ids.append(json.loads(base64.b64decode(message[:-1]))["message_id"])
-for n in reversed(ids):
-    answer = {{"message_id": n, "payload": {{"type": "IndexedFile", "page_url": "x" * 900}}}}
-    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
-sys.stdout.buffer.flush()
-'''
+@pytest.fixture
+def forked(monkeypatch):
+    """The index's process forked, so that it has this test's stand-ins."""
+    import multiprocessing
+
+    from generator import cores
+    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
 
 
-def test_records_are_sent_without_waiting_for_each_answer(tmp_path):
-    # A round trip per record waited for this process's interpreter lock at
-    # each record while the pages were being made; the answers may come in
-    # any order, and more of them than a pipe holds.
-    import sys
-    import threading
-    executable = tmp_path / "service"
-    executable.write_text(FAKE_SERVICE.format(python=sys.executable, count=300))
-    executable.chmod(0o755)
-    done = []
-    with search_index._Service(executable) as service:
-        sender = threading.Thread(target=lambda: done.append(service.send_all(
-            [{"type": "AddRecord", "n": n} for n in range(300)], lambda: False)), daemon=True)
-        sender.start()
-        sender.join(timeout=30)
-        if not done:
-            service.process.kill()
-    assert done == [None]
+def test_the_index_made_apart_is_the_index_made_here(tmp_path, forked):
+    records = search_index.records(read_content(SEEDS))[:40]
+    search_index.Apart(records, tmp_path / "site").install()
+    here = search_index.search_bundle(records)
+    written = {str(p.relative_to(tmp_path / "site" / "pagefind")): p.read_bytes()
+               for p in (tmp_path / "site" / "pagefind").rglob("*") if p.is_file()}
+    assert written == here
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["pagefind"]
+
+
+@pytest.mark.parametrize("failure", ["refused", "disk full", "died"])
+def test_an_index_that_cannot_be_made_apart_says_why_and_leaves_nothing(
+        tmp_path, monkeypatch, forked, failure):
+    import os
+
+    from generator import write
+
+    def search_bundle(entries, size=None, cancelled=lambda: False):
+        if failure == "died":
+            os._exit(3)
+        if failure == "refused":
+            raise search_index.SearchIndexError("pagefind: Error adding record")
+        return {"pagefind-entry.json": b"{}", "pagefind.js": b""}
+
+    def write_new(files, folder):
+        (folder / "pagefind-entry.json").parent.mkdir(parents=True)
+        (folder / "pagefind-entry.json").write_bytes(b"{}")  # one file, then no room
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+    monkeypatch.setattr(write, "write_new", write_new)
+    (tmp_path / "site").mkdir()
+    apart = search_index.Apart([], tmp_path / "site")
+    with pytest.raises(search_index.SearchIndexError) as raised:
+        apart.install()
+    assert str(raised.value) == {
+        "refused": "pagefind: Error adding record",
+        "disk full": "[Errno 28] No space left on device",
+        "died": "the process making the search index stopped (exit code 3)"}[failure]
+    assert list((tmp_path / "site").iterdir()) == []
 
 
 @pytest.mark.parametrize("ends", ["on_build_error", "on_shutdown"])
-def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch, ends):
+def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch, forked, ends):
     # The index starts before the pages are made; a build that fails after
-    # that, or a Ctrl-C, must not leave the command waiting for Pagefind.
-    import threading
+    # that, or a Ctrl-C, must not leave the command waiting for Pagefind,
+    # nor the index's half-written folder in the site.
+    import signal
+    import time
     from types import SimpleNamespace
 
     from generator.mkdocs_plugin import SurveyPlugin
-    started = threading.Event()
+    started = tmp_path / "started"
 
     def search_bundle(entries, size=None, cancelled=lambda: False):
-        started.set()
-        for _ in range(6000):  # at most a minute, should the test fail
-            if cancelled():
-                raise search_index.Cancelled("the search index was no longer wanted")
-            threading.Event().wait(0.01)
+        started.touch()
+        time.sleep(60)  # should the test fail
         return {}
 
     monkeypatch.setattr(search_index, "search_bundle", search_bundle)
@@ -324,13 +337,21 @@ def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch,
     config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
                              site_url=None)
     plugin.on_pre_build(config)
-    future = plugin.indexing_future
-    assert future is not None and started.wait(30)
+    apart = plugin.index_apart
+    assert apart is not None
+    apart.folder.mkdir(parents=True)  # as the index's process makes it, to write into
+    for _ in range(300):
+        if started.exists():
+            break
+        time.sleep(0.1)
+    assert started.exists()
     if ends == "on_build_error":
         plugin.on_build_error(RuntimeError("a page could not be built"))
     else:
         plugin.on_shutdown()
-    assert isinstance(future.exception(timeout=30), search_index.Cancelled)
+    assert apart.process.exitcode == -signal.SIGKILL
+    assert not apart.folder.exists()
+    assert plugin.index_apart is None
 
 
 REFUSING_SERVICE = '''#!{python}

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import themes
+from generator import cores, themes
 from generator.build import read_corpus
 from generator.model import Corpus, Paper
 from generator.render import render
@@ -448,15 +448,15 @@ def seed_texts():
 def test_papers_placed_by_other_processes_get_the_themes_placed_here(
         seed_texts, monkeypatch, threads):
     taxonomy, texts = seed_texts
-    monkeypatch.setattr(themes, "_cores", lambda: 3)  # the same on any machine
+    monkeypatch.setattr(cores, "count", lambda: 3)  # the same on any machine
     monkeypatch.setattr(themes, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(CountedPool, "shares", 0)
     here = themes.place(texts, taxonomy, per_process=len(texts) + 1)
     assert CountedPool.shares == 0  # too few papers for a second process
     # With a thread besides this one (a live preview's server), the
     # process is started anew rather than forked.
-    monkeypatch.setattr(themes.threading, "active_count", lambda: threads)
-    assert themes._start_method().get_start_method() == ("fork" if threads == 1 else "spawn")
+    monkeypatch.setattr(cores.threading, "active_count", lambda: threads)
+    assert cores.context().get_start_method() == ("fork" if threads == 1 else "spawn")
     shared = themes.place(texts, taxonomy, per_process=100)
     assert CountedPool.shares == 2  # three shares: two for other processes
     assert shared == here
