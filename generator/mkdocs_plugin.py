@@ -144,7 +144,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         process works on it while the generator and MkDocs make the pages.
         (A preview indexes after its build: the page is served first.)"""
         if self.config.search and not self.serving:
-            self.index_apart = search_index.Apart(search_index.records(corpus), self.site)
+            try:
+                self.index_apart = search_index.Apart(search_index.records(corpus), self.site)
+            except OSError as err:  # no process to be had: the index is made here, at the end
+                log.info(f"survey: the search index is made after the pages ({err})")
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.shared = SharedFragments({page.file.src_uri for page in nav.pages})

@@ -388,3 +388,17 @@ def test_a_record_pagefind_refuses_gives_its_message_and_leaves_nothing_running(
         service.send_all([{"type": "AddRecord", "content": "x" * 20_000}] * 50, lambda: False)
     assert service.process.poll() is not None
     assert not [t for t in threading.enumerate() if t.name == search_index.WRITER]
+
+
+def test_without_a_process_to_be_had_the_index_is_made_after_the_pages(tmp_path, monkeypatch):
+    from runner import survey
+    from test_publish import project
+    root = project(tmp_path)
+
+    def no_process(entries, site):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(search_index, "Apart", no_process)
+    run = survey("build", "--strict", cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
