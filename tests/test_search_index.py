@@ -312,6 +312,42 @@ def test_an_index_that_cannot_be_made_apart_says_why_and_leaves_nothing(
     assert list((tmp_path / "site").iterdir()) == []
 
 
+FAKE_SERVICE = '''#!{python}
+import base64, json, sys
+# Answers nothing until {count} messages came, then all of them, last first.
+stdin, ids = sys.stdin.buffer, []
+while len(ids) < {count}:
+    message = b""
+    while not message.endswith(b","):
+        message += stdin.read(1)
+    ids.append(json.loads(base64.b64decode(message[:-1]))["message_id"])
+for n in reversed(ids):
+    answer = {{"message_id": n, "payload": {{"type": "IndexedFile", "page_url": "x" * 900}}}}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
+sys.stdout.buffer.flush()
+'''
+
+
+def test_records_are_sent_without_waiting_for_each_answer(tmp_path):
+    # A round trip per record waited for this process's interpreter lock at
+    # each record while the pages were being made; the answers may come in
+    # any order, and more of them than a pipe holds.
+    import sys
+    import threading
+    executable = tmp_path / "service"
+    executable.write_text(FAKE_SERVICE.format(python=sys.executable, count=300))
+    executable.chmod(0o755)
+    done = []
+    with search_index._Service(executable) as service:
+        sender = threading.Thread(target=lambda: done.append(service.send_all(
+            [{"type": "AddRecord", "n": n} for n in range(300)], lambda: False)), daemon=True)
+        sender.start()
+        sender.join(timeout=30)
+        if not done:
+            service.process.kill()
+    assert done == [None]
+
+
 @pytest.mark.parametrize("ends", ["on_build_error", "on_shutdown"])
 def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch, forked, ends):
     # The index starts before the pages are made; a build that fails after
