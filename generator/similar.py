@@ -100,9 +100,7 @@ def _refresh(last: Similar, vectors: csr_matrix, changed: np.ndarray):
         against = (vectors[keep] @ vectors[changed].T.tocsr()).toarray()
         columns = np.hstack([last.top[keep], np.broadcast_to(changed, against.shape)])
         values = np.hstack([last.scores[keep], against])
-        order = np.lexsort((columns, -values), axis=1)[:, :k]
-        top[keep] = np.take_along_axis(columns, order, axis=1)
-        scores[keep] = np.take_along_axis(values, order, axis=1)
+        top[keep], scores[keep] = _best(columns, values, k)
     return top, scores
 
 
@@ -128,6 +126,8 @@ def _changed_rows(last: Similar, vectors: csr_matrix, terms: np.ndarray,
 def _rows(vectors: csr_matrix, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The nearest ``k`` of each of ``rows``, and their similarities, a block
     at a time, blocks side by side (the products run outside the interpreter's lock)."""
+    if len(rows) == vectors.shape[0] and np.array_equal(rows, np.arange(len(rows))):
+        return _all_rows(vectors, k)
     others = vectors.T.tocsr()
     blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -143,6 +143,53 @@ def _block(vectors: csr_matrix, others: csr_matrix, block: np.ndarray,
     found[np.arange(len(block)), block] = -1.0  # never the paper itself
     top = _top_rows(found, k)
     return top, np.take_along_axis(found, top, axis=1)
+
+
+def _all_rows(vectors: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest ``k`` of every row, each similarity computed once: a
+    block of rows against the rows from its own first on (the similarity
+    of a and b is that of b and a), which gives the block its nearest among
+    those, and every later row its nearest within the block. A row's
+    nearest are the best of its blocks' candidates. Each similarity is the
+    sum of the same products in the same order (the words' order) as a row
+    against all rows gives, so the result is ``_rows``' own, to the last tie."""
+    n = vectors.shape[0]
+    starts = list(range(0, n, BLOCK))
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        found = list(pool.map(lambda start: _half_block(vectors, start, k), starts))
+    top, scores = [], []
+    for m, (start, (own_top, own_scores, _, _)) in enumerate(zip(starts, found, strict=True)):
+        size = len(own_top)
+        # The block's candidates: its own, and those each earlier block gave it.
+        given = [(found[j][2][at:at + size], found[j][3][at:at + size])
+                 for j in range(m) for at in (start - starts[j] - BLOCK,)]
+        best = _best(np.hstack([own_top, *(t for t, _ in given)]),
+                     np.hstack([own_scores, *(v for _, v in given)]), k)
+        top.append(best[0])
+        scores.append(best[1])
+    return np.vstack(top), np.vstack(scores)
+
+
+def _best(columns: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of each row's candidates, the ``k`` most similar, ties to the lower column."""
+    order = np.lexsort((columns, -values), axis=1)[:, :k]
+    return np.take_along_axis(columns, order, axis=1), np.take_along_axis(values, order, axis=1)
+
+
+def _half_block(vectors: csr_matrix, start: int,
+                k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the block of rows from ``start``: each row's nearest ``k`` among
+    the rows from ``start`` on; and each later row's nearest ``k`` within the
+    block (fewer if the block is smaller), with their similarities."""
+    end = min(start + BLOCK, vectors.shape[0])
+    found = (vectors[start:] @ vectors[start:end].T.tocsr()).toarray()  # later rows x block
+    own = np.ascontiguousarray(found.T)  # the block's rows x the rows from start on
+    own[np.arange(end - start), np.arange(end - start)] = -1.0  # never the paper itself
+    own_top = _top_rows(own, min(k, own.shape[1]))
+    later = found[end - start:]
+    later_top = _top_rows(later, min(k, later.shape[1]))
+    return (own_top + start, np.take_along_axis(own, own_top, axis=1),
+            later_top + start, np.take_along_axis(later, later_top, axis=1))
 
 
 def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:

@@ -93,6 +93,24 @@ def test_a_word_dropped_as_too_common_changes_the_papers_that_held_only_it():
     assert found[6] == (0,)  # paper 6 has no counted word left: like none, lowest first
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_every_row_computed_by_halves_is_every_row_against_all(seed, monkeypatch):
+    """Each similarity computed once, a block against the rows from its own
+    on, gives the nearest that every row against every row gives: the same
+    papers, the same similarities to the last bit, ties to the lower index."""
+    rng = random.Random(seed)
+    texts = corpus(rng, rng.randint(2, 70))
+    monkeypatch.setattr(similar, "BLOCK", rng.choice([1, 2, 3, 7, 16]))  # many blocks
+    vectors, _ = similar._vectors(texts)
+    k = min(rng.choice([1, 3, 5, 8]), len(texts) - 1)
+    everything = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(everything, -1.0)
+    expected = [similar._top(row, k) for row in everything]
+    top, scores = similar._rows(vectors, np.arange(len(texts)), k)
+    assert [tuple(row) for row in top.tolist()] == expected
+    assert np.array_equal(scores, np.take_along_axis(everything, top, axis=1))
+
+
 def _reference(texts, **options):
     """scikit-learn's vectors for the same settings, the oracle."""
     from sklearn.feature_extraction.text import TfidfVectorizer
