@@ -40,7 +40,6 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E4
 from mkdocs.plugins import BasePlugin  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc  # noqa: E402
-from watchdog.observers.polling import PollingObserver  # noqa: E402
 
 from . import frames, html_blocks, search_index, write  # noqa: E402
 from .build import Generated, Memo, generate  # noqa: E402
@@ -434,6 +433,9 @@ def _poll_often(server: Any) -> None:
     cheap to look at every tenth, and an edit shows sooner. The watches move
     to an observer that polls that often; MkDocs starts it after this event.
     A server of another make (no such observer) is left as it is."""
+    # A preview's only: a build does not import it.
+    from watchdog.observers.polling import PollingObserver
+
     watched = getattr(server, "_watched_paths", None)
     observer = getattr(server, "observer", None)
     if not isinstance(watched, dict) or not isinstance(observer, PollingObserver) \

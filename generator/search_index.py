@@ -50,8 +50,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Protocol, runtime_checkable
 
-from pagefind.service import get_executable
-
 from . import cores, facets, pagefind_bundle, write
 from .model import Corpus, Paper, Summary
 from .render import page_url, paper_path
@@ -268,6 +266,8 @@ def shard_bundle(entries: list[dict], first: int = 0,
                  cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
     """One Pagefind index of these records (one shard); its pages are
     numbered from ``first``, after those of the shards before it."""
+    from pagefind.service import get_executable  # with asyncio: only the index's process needs it
+
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the pagefind binary is not installed")
