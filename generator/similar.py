@@ -24,7 +24,7 @@ from scipy.sparse import csr_matrix
 
 from . import stop_words
 
-BLOCK = 512  # rows of the similarity matrix computed at once
+BLOCK = 256  # rows of the similarity matrix computed at once (10,000 papers: ~100 MB)
 WORKERS = min(4, os.cpu_count() or 1)  # blocks computed side by side
 TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b")  # a letter, then letters, digits, + or -
 MAX_DF = 0.5  # a word in more than half the texts tells nothing of which are alike
