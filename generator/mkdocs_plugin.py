@@ -265,6 +265,7 @@ class GeneratedPage(Page):
         self.present_anchor_ids = set(converted.ids)
         self.links_to_anchors = {}  # a block's links are on_page_content's
         self.without_parser = True
+        self.markdown = ""  # its source, read again by nothing, is not kept to the build's end
 
 
 class PageFrames:
