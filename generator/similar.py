@@ -2,7 +2,8 @@
 
 Used for the related papers on each paper page and for the themes' review
 queue. The similarity matrix is never held whole: rows are multiplied a
-block at a time, so 10,000 papers need a few tens of MB, not 800 MB.
+block at a time, so 10,000 papers need about 100 MB, not 800 MB; each
+similarity is computed once (``_all_rows``).
 
 A live preview asks again after every edit (``update``): only the rows of
 the papers whose vectors changed, and of the papers that had one of them
