@@ -132,6 +132,27 @@ def test_site_files_are_readable_by_a_web_server(built):
     assert (site / "pagefind" / "pagefind.js").is_file()
 
 
+def test_the_swap_makes_files_and_folders_readable_and_leaves_what_links_point_to(tmp_path):
+    new, outside = tmp_path / ".site-new", tmp_path / "outside"
+    (new / "papers" / "a").mkdir(parents=True)
+    (new / "papers" / "a" / "index.html").write_text("a")
+    outside.mkdir()
+    (outside / "secret.txt").write_text("s")
+    (new / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (new / "linked-file").symlink_to(outside / "secret.txt")
+    for path, mode in ((new / "papers" / "a" / "index.html", 0o600), (new / "papers", 0o700),
+                       (outside / "secret.txt", 0o600), (outside, 0o700)):
+        path.chmod(mode)
+    write.replace_folder(new, tmp_path / "site")
+    site = tmp_path / "site"
+    assert {str(p.relative_to(site)): stat.S_IMODE(p.lstat().st_mode)
+            for p in [site, *site.rglob("*")] if not p.is_symlink()} == {
+        ".": 0o755, "papers": 0o755, "papers/a": 0o755, "papers/a/index.html": 0o644}
+    # A link's target, outside the site, keeps its mode.
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o700
+    assert stat.S_IMODE((outside / "secret.txt").stat().st_mode) == 0o600
+
+
 def test_a_symlinked_generated_folder_is_refused_and_its_target_untouched(tmp_path):
     root = project(tmp_path / "p")
     elsewhere = tmp_path / "precious"
