@@ -13,7 +13,6 @@ unless a changed paper now beats one of them. The result is the same as
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -23,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from . import stop_words
+from . import cores, stop_words
 
 BLOCK = 256  # rows of the similarity matrix computed at once (10,000 papers: ~100 MB)
-WORKERS = min(4, os.cpu_count() or 1)  # blocks computed side by side
+WORKERS = min(4, cores.count())  # blocks computed side by side
 TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9+-]+\b")  # a letter, then letters, digits, + or -
 MAX_DF = 0.5  # a word in more than half the texts tells nothing of which are alike
 
@@ -69,7 +68,7 @@ def update(last: Similar | None, texts: Sequence[str], k: int) -> Similar:
     k = min(k, len(texts) - 1)
     changed = None if last is None else _changed_rows(last, vectors, terms, k)
     if changed is None or len(changed) > len(texts) // 2:
-        top, scores = _rows(vectors, np.arange(len(texts)), k)
+        top, scores = _all_rows(vectors, k)
     else:
         assert last is not None
         top, scores = _refresh(last, vectors, changed)
@@ -127,8 +126,6 @@ def _changed_rows(last: Similar, vectors: csr_matrix, terms: np.ndarray,
 def _rows(vectors: csr_matrix, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The nearest ``k`` of each of ``rows``, and their similarities, a block
     at a time, blocks side by side (the products run outside the interpreter's lock)."""
-    if len(rows) == vectors.shape[0] and np.array_equal(rows, np.arange(len(rows))):
-        return _all_rows(vectors, k)
     others = vectors.T.tocsr()
     blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:

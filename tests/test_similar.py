@@ -106,7 +106,7 @@ def test_every_row_computed_by_halves_is_every_row_against_all(seed, monkeypatch
     everything = (vectors @ vectors.T).toarray()
     np.fill_diagonal(everything, -1.0)
     expected = [similar._top(row, k) for row in everything]
-    top, scores = similar._rows(vectors, np.arange(len(texts)), k)
+    top, scores = similar._all_rows(vectors, k)
     assert [tuple(row) for row in top.tolist()] == expected
     assert np.array_equal(scores, np.take_along_axis(everything, top, axis=1))
 
