@@ -76,15 +76,17 @@ def test_each_held_out_draw_is_reported_apart(figures):
 
 def test_placement_does_not_get_worse(figures):
     # Floors a little below today's figures (see the report of benchmarks/themes_gold.py).
-    assert figures["rules/all"]["primary"] >= 0.85
-    assert figures["rules/all"]["wrong"] <= 0.04
+    # The fifth tuning batch came in at 75.0% and 7.5%, as the rules placed it before any
+    # rule was written for it: all 280 papers stand at 84.3% and 4.3% with it.
+    assert figures["rules/all"]["primary"] >= 0.84
+    assert figures["rules/all"]["wrong"] <= 0.045
     assert figures["rules/held-out"]["primary"] >= 0.75
     assert figures["rules/held-out"]["wrong"] <= 0.10
 
 
 @pytest.mark.xfail(strict=True, reason="the issue's targets are not met yet: on the held-out "
                                        "part (70 papers in two draws) 75.7% primaries right "
-                                       "and 10.0% with a wrong theme (all 240: 85.8% and 3.8%)")
+                                       "and 10.0% with a wrong theme (all 280: 84.3% and 4.3%)")
 def test_the_issues_targets_are_met(figures):
     for part in ("rules/all", "rules/held-out"):
         assert figures[part]["primary"] >= 0.90, part
