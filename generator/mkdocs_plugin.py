@@ -21,6 +21,7 @@ import logging
 import os
 import posixpath
 import re
+import signal
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -66,6 +67,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
     sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
+    sigterm: Any = None  # SIGTERM's handler before the preview's (see _stop_on_sigterm)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _collect_less_often()
@@ -183,6 +185,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         server.unwatch(config.docs_dir)
         server.watch(str(self.content))
         _poll_often(server)
+        self.sigterm = _stop_on_sigterm()
         return server
 
     def on_build_error(self, error: Exception) -> None:
@@ -192,6 +195,9 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     def on_shutdown(self) -> None:
         self._stop_index()  # nor one still being made when the command ends (Ctrl-C)
         self._release()
+        if self.sigterm is not None:  # as it was before the preview
+            signal.signal(signal.SIGTERM, self.sigterm)
+            self.sigterm = None
 
     def _new_index(self) -> Callable[[], bool]:
         """A new index is wanted, until ``_stop_index``: what it asks between records."""
@@ -450,6 +456,20 @@ def _poll_often(server: Any) -> None:
     for path, count in counts.items():
         for _ in range(count):
             server.watch(path)
+
+
+def _stop_on_sigterm() -> Any:
+    """A preview stopped by SIGTERM (a process manager's stop, ``kill``)
+    stops as after Ctrl-C: MkDocs then removes the temporary folder it
+    serves the site from, which SIGTERM's default leaves behind (a whole
+    site each time). Returns the handler it replaced (None: none replaced)."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a server run by other code): left alone
+        return None
 
 
 _INDEXING = threading.Lock()

@@ -1,5 +1,6 @@
 """The live preview: an edit under content/ reaches the served page, and a
 broken file leaves the last good page served until it is fixed."""
+import signal
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,10 @@ def test_the_preview_watches_the_content_not_the_generated_pages_and_polls_often
     assert len(watched) == 2 and str(content) in watched and str(docs) not in watched
     assert server.observer.timeout == POLL_SECONDS < 0.5
     assert not server.observer.is_alive()  # `mkdocs serve` starts it after on_serve
+    before = plugin.sigterm
+    assert signal.getsignal(signal.SIGTERM) is not before  # SIGTERM stops it as Ctrl-C does
+    plugin.on_shutdown()
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, monkeypatch):
@@ -111,3 +116,19 @@ def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, mo
     plugin.on_post_build(config)  # this build's own index is wanted
     plugin.indexing.join(timeout=30)
     assert seen[-1] == "finished"
+
+
+def test_a_preview_stopped_by_sigterm_removes_its_temporary_site(tmp_path, monkeypatch):
+    # `mkdocs serve` builds into a folder of its own under the temporary
+    # folder and removes it when stopped with Ctrl-C; a stop by SIGTERM (a
+    # process manager's, `kill`, this suite's) must do the same, or every
+    # stopped preview leaves a whole site behind (28 MB for the seed survey).
+    seed = ROOT / "tests" / "seed"
+    project = copy_project(ROOT, tmp_path / "project", seed / "content", seed / "mkdocs.yml")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    with Preview(project) as server:
+        assert [p.name[:7] for p in temporary.iterdir()] == ["mkdocs_"]  # the served site
+    assert server.process.returncode == 0  # stopped as by Ctrl-C, not killed
+    assert list(temporary.iterdir()) == []
