@@ -122,7 +122,7 @@ def test_a_preview_stopped_by_sigterm_removes_its_temporary_site(tmp_path, monke
     # `mkdocs serve` builds into a folder of its own under the temporary
     # folder and removes it when stopped with Ctrl-C; a stop by SIGTERM (a
     # process manager's, `kill`, this suite's) must do the same, or every
-    # stopped preview leaves a whole site behind (28 MB for the seed survey).
+    # stopped preview leaves a whole site behind.
     seed = ROOT / "tests" / "seed"
     project = copy_project(ROOT, tmp_path / "project", seed / "content", seed / "mkdocs.yml")
     temporary = tmp_path / "tmp"
