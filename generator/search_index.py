@@ -276,8 +276,11 @@ def shard_bundle(entries: list[dict], first: int = 0,
         service.send_all([{"type": "AddRecord", "index_id": index, **entry} for entry in entries],
                          cancelled)
         files = service.send({"type": "GetFiles", "index_id": index})["files"]
-    bundle = pagefind_bundle.canonical({f["path"]: base64.b64decode(f["content"]) for f in files},
-                                       first)
+    try:
+        bundle = pagefind_bundle.canonical(
+            {f["path"]: base64.b64decode(f["content"]) for f in files}, first)
+    except pagefind_bundle.BundleError as err:  # a Pagefind whose files this build cannot read
+        raise SearchIndexError(f"pagefind's index files could not be read: {err}") from None
     outside = [p for p in bundle if Path(p).is_absolute() or ".." in Path(p).parts]
     if outside:
         raise SearchIndexError(f"pagefind named a file outside its folder: {outside[0]}")

@@ -438,3 +438,20 @@ def test_without_a_process_to_be_had_the_index_is_made_after_the_pages(tmp_path,
     run = survey("build", "--strict", cwd=root)
     assert run.returncode == 0, run.stderr
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_index_files_that_cannot_be_read_are_a_search_index_error(tmp_path, monkeypatch, forked):
+    # Made apart, the build says what went wrong, not that a process stopped.
+    from generator import pagefind_bundle
+
+    def unreadable(bundle, first=0):
+        raise pagefind_bundle.BundleError("a search index file lacks Pagefind's signature")
+
+    monkeypatch.setattr(pagefind_bundle, "canonical", unreadable)
+    records = search_index.records(read_content(SEEDS))[:3]
+    (tmp_path / "site").mkdir()
+    with pytest.raises(search_index.SearchIndexError) as raised:
+        search_index.Apart(records, tmp_path / "site").install()
+    assert str(raised.value) == ("pagefind's index files could not be read: "
+                                 "a search index file lacks Pagefind's signature")
+    assert list((tmp_path / "site").iterdir()) == []
