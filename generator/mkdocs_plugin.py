@@ -73,6 +73,8 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         _collect_less_often()
         self.serving = command == "serve"
         self.memo = Memo() if self.serving else None
+        if self.serving:  # from the first build on, which MkDocs makes before serving
+            self.sigterm = _stop_on_sigterm()
         if self.serving and dirty:
             # `make serve` asks for --dirty on purpose (only the pages the
             # generator rewrote are rebuilt); MkDocs' warning about it on
@@ -185,7 +187,6 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         server.unwatch(config.docs_dir)
         server.watch(str(self.content))
         _poll_often(server)
-        self.sigterm = _stop_on_sigterm()
         return server
 
     def on_build_error(self, error: Exception) -> None:

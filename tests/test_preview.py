@@ -76,10 +76,6 @@ def test_the_preview_watches_the_content_not_the_generated_pages_and_polls_often
     assert len(watched) == 2 and str(content) in watched and str(docs) not in watched
     assert server.observer.timeout == POLL_SECONDS < 0.5
     assert not server.observer.is_alive()  # `mkdocs serve` starts it after on_serve
-    before = plugin.sigterm
-    assert signal.getsignal(signal.SIGTERM) is not before  # SIGTERM stops it as Ctrl-C does
-    plugin.on_shutdown()
-    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, monkeypatch):
@@ -132,3 +128,20 @@ def test_a_preview_stopped_by_sigterm_removes_its_temporary_site(tmp_path, monke
         assert [p.name[:7] for p in temporary.iterdir()] == ["mkdocs_"]  # the served site
     assert server.process.returncode == 0  # stopped as by Ctrl-C, not killed
     assert list(temporary.iterdir()) == []
+
+
+def test_a_preview_stops_on_sigterm_as_on_ctrl_c_from_its_first_build_and_a_build_does_not():
+    from generator.mkdocs_plugin import SurveyPlugin
+    before = signal.getsignal(signal.SIGTERM)
+    build = SurveyPlugin()
+    build.on_startup(command="build", dirty=False)
+    assert signal.getsignal(signal.SIGTERM) is before
+    preview = SurveyPlugin()
+    preview.on_startup(command="serve", dirty=False)  # before the first build
+    assert signal.getsignal(signal.SIGTERM) is not before  # else SIGTERM would stop the tests
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGTERM)
+    finally:
+        preview.on_shutdown()
+    assert signal.getsignal(signal.SIGTERM) is before
