@@ -156,13 +156,14 @@ def _all_rows(vectors: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         found = list(pool.map(lambda start: _half_block(vectors, start, k), starts))
     top, scores = [], []
-    for m, (start, (own_top, own_scores, _, _)) in enumerate(zip(starts, found, strict=True)):
-        size = len(own_top)
-        # The block's candidates: its own, and those each earlier block gave it.
-        given = [(found[j][2][at:at + size], found[j][3][at:at + size])
-                 for j in range(m) for at in (start - starts[j] - BLOCK,)]
-        best = _best(np.hstack([own_top, *(t for t, _ in given)]),
-                     np.hstack([own_scores, *(v for _, v in given)]), k)
+    for m, start in enumerate(starts):
+        columns, values = [found[m][0]], [found[m][1]]  # the block's own candidates
+        size = len(columns[0])
+        for j in range(m):  # and those each earlier block gave it
+            at = start - starts[j] - BLOCK  # the block's first row among block j's later rows
+            columns.append(found[j][2][at:at + size])
+            values.append(found[j][3][at:at + size])
+        best = _best(np.hstack(columns), np.hstack(values), k)
         top.append(best[0])
         scores.append(best[1])
     return np.vstack(top), np.vstack(scores)
