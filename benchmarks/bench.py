@@ -8,7 +8,10 @@ only the home page in the navigation) in interleaved rounds, each from a
 clean state; medians of wall time, CPU time and peak memory of the whole
 process tree; where the build's time goes; the site's sizes; what the
 first search downloads and how long it takes; an edit's way to the page a
-live preview serves; and the targets of issue 13, each PASS or FAIL.
+live preview serves; and the targets of issue 13, each PASS or FAIL. Each
+round also makes the search index alone from the same papers, so the report
+shows the least that any build with this search can cost: the floor's
+pages and the index.
 
     .venv/bin/python benchmarks/bench.py                  # 1,000, 5,000, 10,000 papers
     .venv/bin/python benchmarks/bench.py --quick          # the seed survey only
@@ -68,6 +71,7 @@ class CorpusResult:
     survey: list[Build]
     floor: list[Build]
     sizes: dict[str, float] = field(default_factory=dict)
+    index: list[dict[str, float]] = field(default_factory=list)  # the search index alone
     search: dict | None = None
     preview: dict | None = None
     profile: str | None = None
@@ -99,6 +103,22 @@ def build_once(kind: str, project: Path, profile: Path | None = None) -> Build:
                  run.stderr.strip(), inside.get("log", []))
 
 
+def index_once(project: Path) -> dict[str, float]:
+    """The search index of the project's papers, made alone (runner.py's
+    ``index``): its wall and CPU time, Pagefind's process included."""
+    clean(project)
+    report = project / "runner.json"
+    run = measure.run([sys.executable, str(RUNNER), "index", str(report)], cwd=project,
+                      env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    if run.returncode != 0:
+        raise SystemExit(f"the search index alone failed: {run.stderr.strip()[:1500]}")
+    seconds = json.loads(report.read_text())["seconds"]
+    report.unlink()
+    return {"wall": seconds["index: wall"], "cpu": seconds["index: cpu"],
+            **{k.removeprefix("index CPU: "): v for k, v in seconds.items()
+               if k.startswith("index CPU: ")}}
+
+
 def problems(stdout: str) -> int | None:
     found = SUMMARY_RE.search(stdout)
     return int(found[1]) if found else None
@@ -117,10 +137,16 @@ def phases(kind: str, wall: float, inside: dict) -> dict[str, float]:
     return s
 
 
-def rounds(project: Path, floor: Path, n: int, say) -> tuple[list[Build], list[Build]]:
-    """``n`` interleaved rounds, alternating which build goes first."""
-    survey_builds, floor_builds = [], []
+def rounds(project: Path, floor: Path, n: int,
+           say) -> tuple[list[Build], list[Build], list[dict[str, float]]]:
+    """``n`` interleaved rounds, alternating which build goes first; each
+    round starts with the search index made alone (the last build's site
+    stays for the sizes and the first search)."""
+    survey_builds, floor_builds, index = [], [], []
     for r in range(n):
+        index.append(index_once(project))
+        say(f"    round {r + 1} search index alone: {index[-1]['wall']:.1f} s wall, "
+            f"{index[-1]['cpu']:.1f} s CPU")
         order = [("survey", project), ("floor", floor)]
         for kind, folder in (order if r % 2 == 0 else order[::-1]):
             build = build_once(kind, folder)
@@ -130,7 +156,7 @@ def rounds(project: Path, floor: Path, n: int, say) -> tuple[list[Build], list[B
                                                     else f", FAILED (exit {build.returncode})"))
             if build.output:
                 say("      it printed: " + build.output[:1500].replace("\n", "\n      "))
-    return survey_builds, floor_builds
+    return survey_builds, floor_builds, index
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -176,9 +202,9 @@ def run_corpus(name: str, papers: int | None, work: Path, args, say) -> CorpusRe
     say(f"   {len(corpus.papers)} papers, {sum(p.cross_listed for p in corpus.papers)} "
         f"cross-listed, {len(corpus.listings)} listings, {len(corpus.problems)} problems "
         "when read")
-    survey_builds, floor_builds = rounds(survey.project, floor, args.rounds, say)
+    survey_builds, floor_builds, index = rounds(survey.project, floor, args.rounds, say)
     result = CorpusResult(name, len(corpus.papers), sum(p.cross_listed for p in corpus.papers),
-                          len(corpus.listings), survey_builds, floor_builds)
+                          len(corpus.listings), survey_builds, floor_builds, index=index)
     if (survey.project / "site" / "index.html").exists():
         result.sizes = site_sizes(survey.project, floor)
         if not args.no_search:
@@ -258,6 +284,27 @@ def build_table(results: list[CorpusResult]) -> str:
             f"{median(r.floor, 'peak_rss') / 1e9:.2f} GB | "
             f"{', '.join(str(b.problems) for b in r.survey)}"
             f"{f'; {failed} builds FAILED' if failed else ''} | {len(r.survey)} |")
+    return "\n".join(rows)
+
+
+INDEX_STEPS = ("records", "Pagefind and its answers", "files written")  # runner.py's clocks
+
+
+def least_table(results: list[CorpusResult]) -> str:
+    """The floor's pages and the search index made alone: the least CPU time
+    any build with this search can take, as a ratio of the floor's."""
+    rows = ["| papers | search index alone wall / CPU | its CPU: records, Pagefind and its "
+            "answers, files written | floor + index CPU | floor + index, ratio to the floor "
+            "(CPU) | survey CPU beyond floor + index |", "|---|---|---|---|---|---|"]
+    for r in results:
+        if not r.index:
+            continue
+        iw, ic = (statistics.median(i[k] for i in r.index) for k in ("wall", "cpu"))
+        steps = ", ".join(f"{statistics.median(i.get(k, 0.0) for i in r.index):.1f} s"
+                          for k in INDEX_STEPS)
+        fc, sc = median(r.floor, "cpu"), median(r.survey, "cpu")
+        rows.append(f"| {label(r)} | {iw:.1f} s / {ic:.1f} s | {steps} | {fc + ic:.1f} s | "
+                    f"{(fc + ic) / fc:.2f}x | {sc - fc - ic:.1f} s |")
     return "\n".join(rows)
 
 
@@ -398,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
 def report(results: list[CorpusResult], verdicts, seconds: float) -> str:
     parts = [f"\n## Machine\n\n{machine()}; the benchmark ran {seconds / 60:.0f} min.",
              "\n## Builds (medians of interleaved rounds)\n", build_table(results),
+             "\n## The least a build with this search costs (medians)\n", least_table(results),
              "\n## Where the time goes (median seconds)\n", phase_table(results),
              "\n## Memory\n", memory_table(results),
              "\n## Sizes and the first search\n", size_table(results)]

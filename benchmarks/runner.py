@@ -1,5 +1,7 @@
 """Run one build in this process, as `survey build --strict` (or, for the
-floor, `mkdocs build --strict`) runs it, and write where its time went.
+floor, `mkdocs build --strict`) runs it, and write where its time went; or make
+only the survey's search index, the least that any build with this search
+must spend beside the floor's pages.
 
 The build itself is the command's own code (``generator.cli.command``, or
 MkDocs' command line); this runner only puts clocks around its steps: the
@@ -7,7 +9,7 @@ generator's pipeline (its own stopwatch, also in the build log's
 "survey: N papers; ..." line), MkDocs' Markdown conversion of each page and
 its theme rendering, Pagefind, and the swap of the finished site.
 
-    python benchmarks/runner.py survey|floor OUT.json [--profile OUT.prof]
+    python benchmarks/runner.py survey|floor|index OUT.json [--profile OUT.prof]
 """
 from __future__ import annotations
 
@@ -113,13 +115,56 @@ def run_floor() -> int:
     return 0
 
 
+def run_index() -> int:
+    """The search index of the survey's papers (``survey index``'s work),
+    clocked from the papers' records to the files written: its wall time,
+    and the CPU time of this process and of Pagefind's. Reading the content
+    before it is not counted: the index is made from the papers a build has
+    read already."""
+    from pathlib import Path
+
+    from generator import build, search_index
+    corpus = build.read_corpus(Path("content"))
+    for step, name in (("records", "records"), ("search_bundle", "Pagefind and its answers"),
+                       ("write_bundle", "files written")):
+        cpu_clocked(search_index, step, f"index CPU: {name}")
+    wall, cpu = time.perf_counter(), _cpu()
+    search_index.index_corpus(corpus, Path("site"))
+    SECONDS["index: wall"] = time.perf_counter() - wall
+    SECONDS["index: cpu"] = _cpu() - cpu
+    return 0
+
+
+def cpu_clocked(owner: Any, attribute: str, name: str) -> None:
+    """Add the CPU time (this process's and its ended children's) spent in
+    ``owner.attribute`` to ``SECONDS[name]``."""
+    original = getattr(owner, attribute)
+
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = _cpu()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            SECONDS[name] = SECONDS.get(name, 0.0) + _cpu() - start
+
+    setattr(owner, attribute, timed)
+
+
+def _cpu() -> float:
+    """CPU time of this process and of its children that have ended."""
+    self_ = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["survey", "floor"])
+    parser.add_argument("mode", choices=["survey", "floor", "index"])
     parser.add_argument("out")
     parser.add_argument("--profile")
     args = parser.parse_args()
-    build = run_survey if args.mode == "survey" else run_floor
+    build = {"survey": run_survey, "floor": run_floor, "index": run_index}[args.mode]
     if args.profile:
         # CPU time, not wall time: on a shared machine, waiting for a core
         # would otherwise count as the running function's time.

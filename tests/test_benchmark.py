@@ -2,6 +2,7 @@
 it measures a process tree, the clocks it puts around a build, and its
 verdicts on the targets. (The benchmark itself is run by hand: minutes.)"""
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,8 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the checkout, not installed
 
+from benchmarks import bench, measure  # noqa: E402
 from benchmarks import corpus as corpora  # noqa: E402
-from benchmarks import measure  # noqa: E402
 from benchmarks.targets import Figures, check_targets  # noqa: E402
 from generator.parse import parse_listing  # noqa: E402
 
@@ -103,6 +104,36 @@ def test_runner_times_the_steps_of_a_floor_build(survey, tmp_path):
     report = json.loads(out.read_text())
     assert report["returncode"] == 0
     assert report["calls"]["mkdocs: Markdown to HTML"] == len(seeds.papers) + 1
+
+
+def test_runner_makes_the_search_index_alone_and_clocks_it(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(corpora.SEED / "content", project / "content")
+    out = tmp_path / "report.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "runner.py"), "index", str(out)],
+                   cwd=project, check=True)
+    report = json.loads(out.read_text())
+    assert report["returncode"] == 0
+    assert report["seconds"]["index: wall"] > 0
+    seconds = report["seconds"]
+    assert 0 < seconds["index: cpu"] <= report["cpu_python"] + report["cpu_children"]
+    steps = [seconds[f"index CPU: {step}"]
+             for step in ("records", "Pagefind and its answers", "files written")]
+    assert all(s > 0 for s in steps) and sum(steps) <= seconds["index: cpu"]
+    assert (project / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_least_a_build_with_search_costs_is_the_floor_and_the_index():
+    build = [bench.Build("floor", 1.0, 2.0, 0, {}, {}, 0, {}, None, "")]
+    survey = [bench.Build("survey", 2.0, 4.0, 0, {}, {}, 0, {}, 0, "")]
+    steps = {"records": 0.1, "Pagefind and its answers": 0.8, "files written": 0.2}
+    index = [{"wall": 0.5, "cpu": 1.0, **steps}, {"wall": 0.7, "cpu": 1.2, **steps},
+             {"wall": 9.0, "cpu": 9.0, **steps}]
+    result = bench.CorpusResult("seeds", 414, 46, 5, survey, build, index=index)
+    row = bench.least_table([result]).splitlines()[-1]
+    # medians: the index 0.7 s / 1.2 s; floor + index 3.2 s, 1.60x the floor; 0.8 s beyond
+    assert row == ("| seeds (414) | 0.7 s / 1.2 s | 0.1 s, 0.8 s, 0.2 s | 3.2 s | 1.60x | "
+                   "0.8 s |")
 
 
 def figures(**changes) -> Figures:
