@@ -11,6 +11,11 @@ for each draw of held-out papers, when there are several):
   neither among the gold themes nor among the acceptable ones;
 * missed: the share of papers lacking one of their gold themes.
 
+It also reports how much of what the rules get wrong the review queue
+(``survey review``) puts before a curator: of the gold papers misfiled by the
+rules (a wrong primary or a wrong theme), how many the queue lists, and how
+long the queue is.
+
 Each is measured twice: by the rules alone (what a new listing gets) and as
 the site shows it (with curators' decisions from reviewed.yml and overrides).
 
@@ -29,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.build import read_corpus  # noqa: E402
 from generator.model import Corpus, Paper  # noqa: E402
+from generator.review import review_queue  # noqa: E402
 from generator.themes import choose  # noqa: E402
 from generator.yamlfile import read_yaml  # noqa: E402
 
@@ -108,6 +114,32 @@ def report(corpus: Corpus, gold: list[Gold]) -> dict[str, dict[str, float]]:
     return result
 
 
+@dataclass(frozen=True)
+class Caught:
+    """What the review queue lists of one part's misfiled gold papers."""
+
+    misfiled: int  # gold papers of the part the rules misfile
+    listed: int  # of those, the ones in the queue
+    queue: int  # the queue's length (all papers, not only gold ones)
+    papers: int  # papers in the corpus
+
+
+def queue_report(corpus: Corpus, gold: list[Gold]) -> dict[str, Caught]:
+    """The queue as the rules alone make it (no curator's decision yet), and
+    the misfiled gold papers of each part it lists."""
+    taxonomy = replace(corpus.taxonomy, overrides=(), reviewed=())
+    papers = [replace(p, themes=choose(p, taxonomy)) for p in corpus.papers]
+    queued = {flag.paper.id for flag in review_queue(papers, taxonomy)}
+    found = verdicts(corpus, gold, rules_only=True)
+    result = {}
+    for part in ("all", "tune", "held-out"):
+        misfiled = [v.gold.paper for v in found if part in ("all", v.gold.part)
+                    and (not v.primary_right or v.wrong)]
+        result[part] = Caught(len(misfiled), sum(p in queued for p in misfiled), len(queued),
+                              len(papers))
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", default=str(ROOT / "tests" / "seed" / "content"))
@@ -122,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:19} {f['papers']:3d} papers: primary right {100 * f['primary']:5.1f}%, "
               f"with a wrong theme {100 * f['wrong']:5.1f}%, missing a gold theme "
               f"{100 * f['missed']:5.1f}%")
+    for part, caught in queue_report(corpus, gold).items():
+        print(f"queue/{part:13} the review queue lists {caught.listed} of the "
+              f"{caught.misfiled} papers the rules misfile (queue: {caught.queue} of "
+              f"{caught.papers} papers, {100 * caught.queue / caught.papers:.1f}%)")
     if args.list:
         for v in verdicts(corpus, gold, rules_only=True):
             if (not v.primary_right or v.wrong) and args.list in ("all", v.gold.part):
