@@ -19,6 +19,7 @@ from .model import Override, Paper, Rule, Taxonomy, Theme
 from .schema import LIST, TEXT, TEXT_OR_TEXTS, Field, Schema, validate
 from .similar import neighbours
 from .themes import (
+    Score,
     catch_all,
     concept_match,
     decision,
@@ -37,6 +38,8 @@ REASONS = {
     "catch-all": (3, "no theme claims it (catch-all)"),
     "neighbours": (3, "its {k} nearest neighbours are mostly in {theme}"),
     "close": (2, "primary won by {margin} point(s) or less"),
+    "outscored": (2, "{theme} is named in the title too and scores more "
+                     "({points} points against {primary})"),
     "one-phrase": (1, "theme {theme} rests on one phrase in the abstract"),
 }
 
@@ -138,11 +141,26 @@ def reasons(paper: Paper, near: list[Paper], taxonomy: Taxonomy) -> list[tuple[s
     gap = margin(scored, taxonomy)
     if gap is not None and gap <= 1:
         found.append(("close", REASONS["close"][1].format(margin=1)))
+    primary = scored.get(paper.primary_theme or "")
+    rival = outscored(primary, scored)
+    if primary and rival:
+        found.append(("outscored", REASONS["outscored"][1].format(
+            theme=rival.theme.id, points=rival.points, primary=primary.points)))
     for tid in paper.themes:
         matches = scored[tid].matches if tid in scored else ()
         if len(matches) == 1 and not matches[0].in_title:
             found.append(("one-phrase", REASONS["one-phrase"][1].format(theme=tid)))
     return found
+
+
+def outscored(primary: Score | None, scored: dict[str, Score]) -> Score | None:
+    """Of the themes named in the title that score more than the primary
+    (which won on the stated order: its title evidence ranked first), the
+    one with the most points, if there is one."""
+    if primary is None:
+        return None
+    rivals = [s for s in scored.values() if s.title and s.points > primary.points]
+    return max(rivals, key=lambda s: s.points, default=None)  # ties: the first in themes.yml
 
 
 def majority_theme(near: list[Paper]) -> str | None:

@@ -85,15 +85,15 @@ def test_placement_does_not_get_worse(figures):
 
 
 def test_the_review_queue_lists_what_the_rules_misfile(corpus):
-    # Today the queue, as the rules alone make it, lists 21 of the 49 gold papers the rules
-    # misfile (a wrong primary or a wrong theme), while it lists 94 of the 414 papers (22.7%):
+    # Today the queue, as the rules alone make it, lists 29 of the 49 gold papers the rules
+    # misfile (a wrong primary or a wrong theme), while it lists 119 of the 414 papers (28.7%):
     # a curator who reads it finds about twice the misfiled papers a random sample would give.
     caught = bench.queue_report(corpus, bench.read_gold(GOLD))
     every = caught["all"]
     assert every.misfiled == caught["tune"].misfiled + caught["held-out"].misfiled
     assert every.listed == caught["tune"].listed + caught["held-out"].listed
-    assert every.listed / every.misfiled >= 0.40
-    assert every.queue / every.papers <= 0.25
+    assert every.listed / every.misfiled >= 0.55
+    assert every.queue / every.papers <= 0.30
 
 
 @pytest.mark.xfail(strict=True, reason="the issue's targets are not met yet: on the held-out "

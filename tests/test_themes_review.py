@@ -144,6 +144,47 @@ def test_the_queue_flags_a_primary_its_neighbours_disagree_with():
     assert review_queue(placed[1:], tax) == []  # four neighbours are too few to vote
 
 
+FACETED = """\
+facets: [kind, method]
+themes:
+  - id: shift
+    title: Distribution shift
+    facet: kind
+    description: Domains.
+    concepts:
+      - {name: domain generalization, anywhere: [domain generalization]}
+  - id: optimization
+    title: Optimization
+    facet: method
+    description: Training.
+    concepts:
+      - {name: sharpness, anywhere: [sharpness-aware]}
+      - {name: flatness, abstract: [flat minima]}
+      - {name: landscape, abstract: [loss landscape]}
+  - id: other
+    title: Other
+    description: The rest.
+    catch_all: true
+"""
+
+
+def test_the_queue_flags_a_primary_that_won_on_order_against_a_rival_with_more_points():
+    tax, problems = read_taxonomy(load_yaml(FACETED, "themes.yml"), "themes.yml")
+    assert problems == []
+    sam = paper("sam-for-dg", "Sharpness-Aware Minimization for Domain Generalization",
+                "Flat minima of the loss landscape transfer across domains.")
+    plain = paper("plain-dg", "Domain Generalization by Sharpness-Aware Minimization",
+                  "We study sharpness-aware minimization.")
+    placed = assign([sam, plain], tax)
+    # Both titles name both themes (3 points each there); the kind of generalization
+    # ranks first, though the first paper's abstract gives optimization 2 points more.
+    assert [p.themes for p in placed] == [("shift", "optimization")] * 2
+    reasons = {f.paper.id: f.reasons for f in review_queue(placed, tax)}
+    assert reasons["sam-for-dg"] == (
+        "optimization is named in the title too and scores more (5 points against 3)",)
+    assert "plain-dg" not in reasons  # the rival is named in the title, but scores the same
+
+
 def test_hygiene_finds_concepts_that_match_no_paper_or_one():
     tax, _ = taxonomy_with("reviewed: []")
     found = hygiene(PAPERS, tax)
