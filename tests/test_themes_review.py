@@ -50,9 +50,14 @@ PAPERS = [
 ]
 
 
-def taxonomy_with(decisions: str):
-    tax, problems = read_taxonomy(load_yaml(TAXONOMY, "themes.yml"), "themes.yml")
+def taxonomy(text: str = TAXONOMY):
+    tax, problems = read_taxonomy(load_yaml(text, "themes.yml"), "themes.yml")
     assert problems == []
+    return tax
+
+
+def taxonomy_with(decisions: str):
+    tax = taxonomy()
     found, problems = read_reviewed(load_yaml(decisions, "reviewed.yml"), "reviewed.yml",
                                     PAPERS, tax)
     return tax.__class__(**{**tax.__dict__, "reviewed": found}), problems
@@ -161,16 +166,12 @@ themes:
       - {name: sharpness, anywhere: [sharpness-aware]}
       - {name: flatness, abstract: [flat minima]}
       - {name: landscape, abstract: [loss landscape]}
-  - id: other
-    title: Other
-    description: The rest.
-    catch_all: true
+  - {id: other, title: Other, description: The rest., catch_all: true}
 """
 
 
 def test_the_queue_flags_a_primary_that_won_on_order_against_a_rival_with_more_points():
-    tax, problems = read_taxonomy(load_yaml(FACETED, "themes.yml"), "themes.yml")
-    assert problems == []
+    tax = taxonomy(FACETED)
     sam = paper("sam-for-dg", "Sharpness-Aware Minimization for Domain Generalization",
                 "Flat minima of the loss landscape transfer across domains.")
     plain = paper("plain-dg", "Domain Generalization by Sharpness-Aware Minimization",
