@@ -38,6 +38,7 @@ import base64
 import contextlib
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -57,6 +58,7 @@ from .render import page_url, paper_path
 BUNDLE = "pagefind"  # the index's folder in the site, where the search page looks for it
 LANGUAGE = "en"
 SHARD = 2500  # records per Pagefind index at most: ~0.35 GB for its process
+NICE = 10  # how far the index's process gives way to the pages (see _yield_to_pages)
 SHARDS = "shards.json"  # for the search page: the shards' folders and the filters' totals
 WORDS = "pagefind/words/"  # the address of each shard's record of every word (no page)
 # What a merged shard needs (Pagefind's code and styles come from the first).
@@ -135,6 +137,7 @@ class Apart:
 def _index_apart(entries: list[dict], folder: Path, answer: Connection) -> None:
     """The process's work: the index's files written; its answer, a message
     saying what went wrong, or nothing."""
+    _yield_to_pages()
     try:
         write.write_new(search_bundle(entries), folder)
         answer.send("")
@@ -142,6 +145,15 @@ def _index_apart(entries: list[dict], folder: Path, answer: Connection) -> None:
         answer.send(str(err))
     finally:
         answer.close()
+
+
+def _yield_to_pages() -> None:
+    """The pages are the build's way to its end, and the index is ready long
+    before them: this process, and Pagefind's (which inherits it), give way
+    to the build's when both want a core. The seed survey's build took 3.0 s
+    against 3.4 s so (medians of 10 interleaved builds, the same CPU time)."""
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(NICE)
 
 
 def write_bundle(bundle: dict[str, bytes], site: Path) -> None:

@@ -280,6 +280,20 @@ def test_the_index_made_apart_is_the_index_made_here(tmp_path, forked):
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["pagefind"]
 
 
+def test_the_index_made_apart_gives_way_to_the_pages(tmp_path, monkeypatch, forked):
+    import os
+
+    def search_bundle(entries, size=None, cancelled=lambda: False):  # in the index's process
+        return {"niceness": str(os.getpriority(os.PRIO_PROCESS, 0)).encode()}
+
+    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+    built = os.getpriority(os.PRIO_PROCESS, 0)
+    search_index.Apart([], tmp_path / "site").install()
+    index = int((tmp_path / "site" / "pagefind" / "niceness").read_text())
+    assert index == min(built + search_index.NICE, 19)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == built  # the build's own is as it was
+
+
 @pytest.mark.parametrize("failure", ["refused", "disk full", "died"])
 def test_an_index_that_cannot_be_made_apart_says_why_and_leaves_nothing(
         tmp_path, monkeypatch, forked, failure):
