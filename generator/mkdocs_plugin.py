@@ -195,6 +195,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_index()  # nor one still being made when the command ends (Ctrl-C)
+        self._wait_for_index()
         self._release()
         if self.sigterm is not None:  # as it was before the preview
             signal.signal(signal.SIGTERM, self.sigterm)
@@ -212,6 +213,15 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         if self.index_apart is not None:
             self.index_apart.cancel()
             self.index_apart = None
+
+    def _wait_for_index(self) -> None:
+        """A preview's index, told to stop, may still be in Pagefind's last
+        step, and then write: MkDocs removes the preview's site right after
+        this, so the command waits for it, lest it make the folder again."""
+        indexing = getattr(self, "indexing", None)
+        if indexing is not None and indexing.is_alive():
+            log.info("survey: waiting for the search index to stop")
+            indexing.join(INDEX_STOP_SECONDS)
 
     def _release(self) -> None:
         hold = getattr(self, "hold", None)
@@ -474,6 +484,7 @@ def _stop_on_sigterm() -> Any:
 
 
 _INDEXING = threading.Lock()
+INDEX_STOP_SECONDS = 60  # how long a stopping preview waits for its index to stop
 # A relative link to a page, in an attribute the generator wrote (data is
 # escaped: it never holds a quote or "<").
 _MD_HREF = re.compile(r'href="([^":?#/][^":?#]*\.md)(#[^"]*)?"')

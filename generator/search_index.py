@@ -75,10 +75,13 @@ class Cancelled(SearchIndexError):
 
 def index_corpus(corpus: Corpus, site: Path, cancelled: Callable[[], bool] = lambda: False) -> int:
     """Index the corpus's papers into ``site/pagefind``; return how many.
-    ``cancelled`` is asked between records: when it says yes, Pagefind is
-    stopped and nothing is written (``Cancelled``)."""
+    ``cancelled`` is asked between records and before the files are written:
+    when it says yes, Pagefind is stopped and nothing is written (``Cancelled``)."""
     entries = records(corpus)
-    write_bundle(search_bundle(entries, cancelled=cancelled), site)
+    bundle = search_bundle(entries, cancelled=cancelled)
+    if cancelled():  # stopped during Pagefind's last step
+        raise Cancelled("the search index was no longer wanted")
+    write_bundle(bundle, site)
     return len(entries)
 
 

@@ -1,6 +1,8 @@
 """The live preview: an edit under content/ reaches the served page, and a
 broken file leaves the last good page served until it is fixed."""
+import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,40 @@ def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, mo
     plugin.on_post_build(config)  # this build's own index is wanted
     plugin.indexing.join(timeout=30)
     assert seen[-1] == "finished"
+
+
+def test_a_stopped_preview_writes_no_search_index_after_it_stops(tmp_path, monkeypatch):
+    # MkDocs removes the preview's temporary site right after on_shutdown: an
+    # index still being made must not write into it then, or the folder is
+    # made again and left behind (seen: one holding only its pagefind/).
+    import threading
+    from types import SimpleNamespace
+
+    from generator import search_index
+    from generator.mkdocs_plugin import SurveyPlugin
+    started = threading.Event()
+
+    def index(corpus, site, cancelled):  # Pagefind's last step, deaf to the stop
+        started.set()
+        time.sleep(0.5)
+        (Path(site) / "pagefind").mkdir(parents=True)
+        return 0
+
+    monkeypatch.setattr(search_index, "index_corpus", index)
+    plugin = SurveyPlugin()
+    assert plugin.load_config({}) == ([], [])
+    plugin.on_startup(command="serve", dirty=True)
+    plugin.content, plugin.repository = ROOT / "tests" / "seed" / "content", None
+    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
+                             site_url=None)
+    plugin.on_pre_build(config)
+    plugin.on_post_build(config)  # the index, in the background
+    assert started.wait(30)
+    plugin.on_shutdown()
+    assert not plugin.indexing.is_alive()
+    shutil.rmtree(tmp_path / "site")  # as `mkdocs serve` does next
+    time.sleep(0.7)
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_preview_stopped_by_sigterm_removes_its_temporary_site(tmp_path, monkeypatch):

@@ -280,6 +280,20 @@ def test_the_index_made_apart_is_the_index_made_here(tmp_path, forked):
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["pagefind"]
 
 
+def test_an_index_stopped_in_pagefinds_last_step_writes_nothing(tmp_path, monkeypatch):
+    stopped = []
+
+    def search_bundle(entries, size=None, cancelled=lambda: False):
+        stopped.append(True)  # the stop comes after the last record was sent
+        return {"pagefind-entry.json": b"{}"}
+
+    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+    with pytest.raises(search_index.Cancelled):
+        search_index.index_corpus(read_content(SEEDS), tmp_path / "site",
+                                  cancelled=lambda: bool(stopped))
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_index_made_apart_gives_way_to_the_pages(tmp_path, monkeypatch, forked):
     import os
 
