@@ -80,14 +80,28 @@ def test_the_preview_watches_the_content_not_the_generated_pages_and_polls_often
     assert not server.observer.is_alive()  # `mkdocs serve` starts it after on_serve
 
 
+def previewing(tmp_path):
+    """The plugin of a preview of the seed survey after its first build's
+    pages (MkDocs itself left out), and the build's configuration."""
+    from types import SimpleNamespace
+
+    from generator.mkdocs_plugin import SurveyPlugin
+    plugin = SurveyPlugin()
+    assert plugin.load_config({}) == ([], [])
+    plugin.on_startup(command="serve", dirty=True)
+    plugin.content, plugin.repository = ROOT / "tests" / "seed" / "content", None
+    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
+                             site_url=None)
+    plugin.on_pre_build(config)
+    return plugin, config
+
+
 def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, monkeypatch):
     # In a preview the index is made after each build, beside the next edit's
     # build: an index about to be replaced only takes a core from the pages.
     import threading
-    from types import SimpleNamespace
 
     from generator import search_index
-    from generator.mkdocs_plugin import SurveyPlugin
     seen, budget = [], [3000]  # steps of 10 ms
 
     def index(corpus, site, cancelled):
@@ -98,13 +112,7 @@ def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, mo
         return 0
 
     monkeypatch.setattr(search_index, "index_corpus", index)
-    plugin = SurveyPlugin()
-    assert plugin.load_config({}) == ([], [])
-    plugin.on_startup(command="serve", dirty=True)
-    plugin.content, plugin.repository = ROOT / "tests" / "seed" / "content", None
-    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
-                             site_url=None)
-    plugin.on_pre_build(config)
+    plugin, config = previewing(tmp_path)
     plugin.on_post_build(config)  # the first build's index, in the background
     first = plugin.indexing
     plugin.on_pre_build(config)  # an edit: the next build starts
@@ -121,10 +129,8 @@ def test_a_stopped_preview_writes_no_search_index_after_it_stops(tmp_path, monke
     # index still being made must not write into it then, or the folder is
     # made again and left behind (seen: one holding only its pagefind/).
     import threading
-    from types import SimpleNamespace
 
     from generator import search_index
-    from generator.mkdocs_plugin import SurveyPlugin
     started = threading.Event()
 
     def index(corpus, site, cancelled):  # Pagefind's last step, deaf to the stop
@@ -134,13 +140,7 @@ def test_a_stopped_preview_writes_no_search_index_after_it_stops(tmp_path, monke
         return 0
 
     monkeypatch.setattr(search_index, "index_corpus", index)
-    plugin = SurveyPlugin()
-    assert plugin.load_config({}) == ([], [])
-    plugin.on_startup(command="serve", dirty=True)
-    plugin.content, plugin.repository = ROOT / "tests" / "seed" / "content", None
-    config = SimpleNamespace(docs_dir=str(tmp_path / "generated"), site_dir=str(tmp_path / "site"),
-                             site_url=None)
-    plugin.on_pre_build(config)
+    plugin, config = previewing(tmp_path)
     plugin.on_post_build(config)  # the index, in the background
     assert started.wait(30)
     plugin.on_shutdown()
