@@ -122,6 +122,7 @@ def test_a_new_build_stops_the_search_index_the_last_one_was_making(tmp_path, mo
     plugin.on_post_build(config)  # this build's own index is wanted
     plugin.indexing.join(timeout=30)
     assert seen[-1] == "finished"
+    plugin.on_shutdown()  # SIGTERM's handler as it was
 
 
 def test_a_stopped_preview_writes_no_search_index_after_it_stops(tmp_path, monkeypatch):
