@@ -25,6 +25,7 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -34,20 +35,22 @@ FIRST: dict[str, float] = {}  # when each clocked step was first entered, from t
 LOG: list[str] = []
 
 
-def clocked(owner: Any, attribute: str, name: str) -> None:
-    """Add the seconds spent in ``owner.attribute`` to ``SECONDS[name]``."""
+def clocked(owner: Any, attribute: str, name: str,
+            clock: Callable[[], float] = time.perf_counter) -> None:
+    """Add the seconds spent in ``owner.attribute`` to ``SECONDS[name]``, by
+    ``clock`` (wall time, unless told otherwise)."""
     original = getattr(owner, attribute, None)
     if original is None:
         return  # the step is gone from this version of the code: not timed
 
     @functools.wraps(original)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        FIRST.setdefault(name, start - STARTED)
+        FIRST.setdefault(name, time.perf_counter() - STARTED)
+        start = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            SECONDS[name] = SECONDS.get(name, 0.0) + time.perf_counter() - start
+            SECONDS[name] = SECONDS.get(name, 0.0) + clock() - start
             CALLS[name] = CALLS.get(name, 0) + 1
 
     setattr(owner, attribute, timed)
@@ -127,28 +130,12 @@ def run_index() -> int:
     corpus = build.read_corpus(Path("content"))
     for step, name in (("records", "records"), ("search_bundle", "Pagefind and its answers"),
                        ("write_bundle", "files written")):
-        cpu_clocked(search_index, step, f"index CPU: {name}")
+        clocked(search_index, step, f"index CPU: {name}", clock=_cpu)
     wall, cpu = time.perf_counter(), _cpu()
     search_index.index_corpus(corpus, Path("site"))
     SECONDS["index: wall"] = time.perf_counter() - wall
     SECONDS["index: cpu"] = _cpu() - cpu
     return 0
-
-
-def cpu_clocked(owner: Any, attribute: str, name: str) -> None:
-    """Add the CPU time (this process's and its ended children's) spent in
-    ``owner.attribute`` to ``SECONDS[name]``."""
-    original = getattr(owner, attribute)
-
-    @functools.wraps(original)
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        start = _cpu()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            SECONDS[name] = SECONDS.get(name, 0.0) + _cpu() - start
-
-    setattr(owner, attribute, timed)
 
 
 def _cpu() -> float:

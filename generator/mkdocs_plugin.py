@@ -64,6 +64,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     fatal: list[Problem] | None = None  # why the last build could not read the content
     index_apart: search_index.Apart | None = None  # the search index of this build, being made
     index_wanted: threading.Event | None = None  # cleared when it is no longer wanted
+    indexing: threading.Thread | None = None  # a preview's index, made after its build
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
     sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
@@ -218,10 +219,13 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         """A preview's index, told to stop, may still be in Pagefind's last
         step, and then write: MkDocs removes the preview's site right after
         this, so the command waits for it, lest it make the folder again."""
-        indexing = getattr(self, "indexing", None)
-        if indexing is not None and indexing.is_alive():
-            log.info("survey: waiting for the search index to stop")
-            indexing.join(INDEX_STOP_SECONDS)
+        if self.indexing is None or not self.indexing.is_alive():
+            return
+        log.info("survey: waiting for the search index to stop")
+        self.indexing.join(INDEX_STOP_SECONDS)
+        if self.indexing.is_alive():
+            log.warning(f"survey: the search index did not stop within {INDEX_STOP_SECONDS} s; "
+                        "its files may be left in the preview's temporary folder")
 
     def _release(self) -> None:
         hold = getattr(self, "hold", None)

@@ -84,7 +84,10 @@ def _give_back() -> None:
     at 10,000 papers about 100 MB, held to the build's end beside its pages
     and the search index's processes. (A C library without ``malloc_trim``:
     nothing to do.)"""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    try:
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no C library of the process's own to ask (Windows)
+        return
     if trim is not None:
         trim(0)
 
