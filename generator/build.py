@@ -141,9 +141,7 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
              keep_on_error: bool = False, memo: Memo | None = None,
              site_url: str | None = None,
-             read: Callable[[Corpus], None] = lambda corpus: None,
-             writer: Callable[[Mapping[str, str | bytes], Path], SyncReport] = sync,
-             ) -> Generated:
+             read: Callable[[Corpus], None] = lambda corpus: None) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
@@ -154,8 +152,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     rebuild to the next.
     ``site_url``, the published site's address, makes the feeds' absolute links.
     ``read`` is given the corpus before its pages are made (the search index
-    is made from the papers, not the pages, so it can start then); ``writer``
-    brings ``docs`` to the files made (``write.sync``, unless told)."""
+    is made from the papers, not the pages, so it can start then)."""
     clock = Stopwatch()
     corpus = read_corpus(Path(folder), clock, memo)
     if keep_on_error and corpus.errors:
@@ -166,7 +163,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
         files = render(corpus, repository, site_url,
                        memo.neighbours if memo else similar.neighbours, kept, parts)
     with clock.step("write"):
-        report = writer(files, Path(docs))
+        report = sync(files, Path(docs))
     return Generated(corpus, report, clock.seconds, files)
 
 

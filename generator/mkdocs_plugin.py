@@ -14,7 +14,6 @@ module as it is; one that does not (Zensical) runs ``survey generate`` and
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import gc
 import hashlib
@@ -24,7 +23,7 @@ import posixpath
 import re
 import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,6 @@ from mkdocs.config import config_options, load_config  # noqa: E402
 from mkdocs.config.base import Config  # noqa: E402
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
-from mkdocs.structure.files import File, Files, set_exclusions  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc  # noqa: E402
 
@@ -70,8 +68,6 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
     sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
-    writing: write.WrittenApart | None = None  # a build's generated files, being written
-    statics: dict[str, bytes] = {}  # its generated files that are not pages, by path (on_files)
     sigterm: Any = None  # SIGTERM's handler before the preview's (see _stop_on_sigterm)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -113,8 +109,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              self.memo, site_url=config.site_url, read=self._start_index,
-                              writer=write.sync if self.serving else self._write_apart)
+                              self.memo, site_url=config.site_url, read=self._start_index)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -147,43 +142,6 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         if text is None or page.file.abs_src_path is None:  # a page of another plugin's
             return None
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-    def _write_apart(self, files: Mapping[str, str | bytes], docs: Path) -> write.SyncReport:
-        """A build reads the generated files from memory (its pages in
-        on_page_read_source, the others in on_files), so they are written
-        beside it, by a process of their own, and waited for at its end.
-        (A preview writes them first: it rebuilds a page whose file changed.)"""
-        try:
-            self.writing = write.WrittenApart(files, docs)
-        except OSError as err:  # no process to be had: written here, now
-            log.info(f"survey: the generated files are written before the pages ({err})")
-            return write.sync(files, docs)
-        self.statics = {path: data.encode("utf-8") if isinstance(data, str) else data
-                        for path, data in files.items() if not _is_page(path)}
-        return self.writing.plan.report()
-
-    def on_files(self, files: Any, config: Any) -> Any:
-        if self.writing is None:
-            return files
-        # MkDocs listed the docs folder as it was; the files are written from now on.
-        files = _listed_as_written(files, config, self.writing.plan)
-        for file in files:
-            if file.src_uri in self.statics and file.abs_src_path is not None:
-                file.content_bytes = self.statics[file.src_uri]
-        self.statics = {}
-        self.writing.start()
-        return files
-
-    def _written(self) -> None:
-        """The build's generated files on disk, or the build fails."""
-        writing, self.writing = self.writing, None
-        if writing is None:
-            return
-        try:
-            writing.wait()
-        except OSError as err:
-            log.error(str(err))
-            raise PluginError("the generated pages could not be written") from None
 
     def _start_index(self, corpus: Corpus) -> None:
         """The index is made from the papers, not the pages: Pagefind's
@@ -234,15 +192,10 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_index()  # a failed build's index is not wanted
-        with contextlib.suppress(PluginError):  # the generated files are, as a preview's are
-            self._written()
         self._release()
 
     def on_shutdown(self) -> None:
         self._stop_index()  # nor one still being made when the command ends (Ctrl-C)
-        if self.writing is not None:  # nor the files of a build stopped (Ctrl-C)
-            self.writing.cancel()
-            self.writing = None
         self._wait_for_index()
         self._release()
         if self.sigterm is not None:  # as it was before the preview
@@ -280,10 +233,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             hold.close()
 
     def on_post_build(self, config: Any) -> None:
-        try:
-            self._written()
-        finally:
-            self._release()
+        self._release()
         if not self.config.search or self.generated is None:
             return
         # The index is made from the papers the pages were made from.
@@ -564,56 +514,6 @@ def _address(match: re.Match, page: Any, files: Any, known: dict) -> str:
 
 # Allocations between two of Python's collections of the youngest objects.
 COLLECT_EVERY = 200_000
-
-
-def _is_page(path: str) -> bool:
-    return path.endswith(".md")
-
-
-def _listed_as_written(files: Any, config: Any, plan: write.Plan) -> Any:
-    """The files of the docs folder as MkDocs would list them once the
-    generated files are written (``plan``): the stale ones left out, those
-    not written yet added, all in the order of MkDocs' walk over the folder
-    (a folder's files, index and README first, before its subfolders',
-    folders by name), and of two files of a folder with one address, the
-    one MkDocs would keep."""
-    docs = os.path.normpath(config.docs_dir)
-    ours, others = [], []
-    for file in files:
-        if file.src_dir is None or os.path.normpath(file.src_dir) != docs:
-            others.append(file)
-        elif file.src_uri not in plan.stale:
-            ours.append(file)
-    listed = {file.src_uri for file in ours}
-    added = [File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
-             for path in plan.manifest if path not in listed]
-    set_exclusions(added, config)
-    return Files(_one_per_address(sorted(ours + added, key=_walk_order)) + others)
-
-
-def _walk_order(file: Any) -> tuple:
-    folder, _, name = file.src_uri.rpartition("/")
-    return (tuple(folder.split("/")) if folder else (),
-            posixpath.splitext(name)[0] not in ("index", "README"), name)
-
-
-def _one_per_address(files: list[Any]) -> list[Any]:
-    """As MkDocs' ``get_files`` decides between two files of one folder with
-    one address (README.md and index.md): the later one, if it is included."""
-    first: dict[tuple[str, str], Any] = {}
-    left_out = set()
-    for file in files:
-        earlier = first.setdefault((posixpath.dirname(file.src_uri), file.dest_uri), file)
-        if earlier is file:
-            continue
-        if not file.inclusion.is_included():
-            left_out.add(id(file))
-            continue
-        if earlier.inclusion.is_included():
-            log.warning(f"Excluding '{earlier.src_uri}' from the site because it conflicts "
-                        f"with '{file.src_uri}'.")
-        left_out.add(id(earlier))
-    return [file for file in files if id(file) not in left_out]
 
 
 def _collect_less_often() -> None:

@@ -18,17 +18,12 @@ import json
 import os
 import shutil
 import stat
-import struct
-import subprocess
-import sys
 import tempfile
-import threading
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO
 
 MANIFEST = ".survey-manifest.json"  # what the last sync wrote, with each file's hash
 LOCK = ".survey-lock"
@@ -48,153 +43,24 @@ class SyncReport:
 
 
 def sync(files: Mapping[str, str | bytes], folder: Path) -> SyncReport:
-    plan = Plan.of(files, folder)
-    for rel in plan.written:
-        _atomic_write(_inside(plan.folder, rel), _bytes(files[rel]))
-    return plan.finish()
-
-
-@dataclass
-class Plan:
-    """What ``sync`` does to a folder: the files whose content changed are
-    written, then those a previous sync wrote and no longer generated are
-    removed, and the manifest is written last."""
-
-    folder: Path
-    manifest: dict[str, str]  # every generated file, with its hash
-    written: list[str]  # to write, in order
-    stale: set[str]  # written by a previous sync, not generated now
-    unchanged: int
-
-    @classmethod
-    def of(cls, files: Mapping[str, str | bytes], folder: Path) -> Plan:
-        folder = Path(folder)
-        _refuse_symlink(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        before = _read_manifest(folder)
-        plan = cls(folder, {}, [], set(), 0)
-        for rel in sorted(files):
-            plan.manifest[rel] = hashlib.sha256(_bytes(files[rel])).hexdigest()
-            if before.get(rel) == plan.manifest[rel] and _inside(folder, rel).is_file():
-                plan.unchanged += 1
-            else:
-                plan.written.append(rel)
-        plan.stale = set(before) - set(plan.manifest)
-        return plan
-
-    def finish(self) -> SyncReport:
-        """Once the files are written: the stale ones removed, the manifest written."""
-        removed = _remove_stale(self.folder, self.stale)
-        _atomic_write(self.folder / MANIFEST,
-                      json.dumps(self.manifest, indent=0, sort_keys=True).encode())
-        return SyncReport(list(self.written), removed, self.unchanged)
-
-    def report(self) -> SyncReport:
-        """What the sync will have done, before it is done."""
-        return SyncReport(list(self.written), sorted(self.stale), self.unchanged)
-
-
-class WrittenApart:
-    """``sync`` with the files written by a process of its own while the
-    build goes on. A build reads its pages from memory (the survey plugin),
-    so they need to be on disk only by its end (``wait``); creating a file
-    is a system call that takes a core for a while (0.3-0.6 ms a file where
-    the benchmarks run), and the pages are the build's way to its end. The
-    process starts at once; the files are sent to it from ``start`` on, in
-    batches, so the build waits for the interpreter's lock once a batch, not
-    once a file."""
-
-    BATCH = 1 << 20
-
-    def __init__(self, files: Mapping[str, str | bytes], folder: Path):
-        self.plan = Plan.of(files, folder)
-        package = Path(__file__).resolve().parent.parent
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            filter(None, [os.fspath(package), os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-S", "-m", "generator.write", os.fspath(self.plan.folder)],
-            stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        self.failure: BaseException | None = None
-        todo = [(rel, files[rel]) for rel in reversed(self.plan.written)]
-        self.feeder = threading.Thread(target=self._feed, args=(todo,),
-                                       name="survey-write", daemon=True)
-
-    def start(self) -> None:
-        """The files sent from now on (the folder is as it was until then)."""
-        self._send()
-
-    def _send(self) -> None:
-        if self.feeder.ident is None:
-            self.feeder.start()
-
-    def _feed(self, todo: list[tuple[str, str | bytes]]) -> None:
-        pipe = self.process.stdin
-        assert pipe is not None
-        _widen(pipe)
-        batch = bytearray()
-        try:
-            while todo:  # each file let go of once sent
-                rel, data = todo.pop()
-                path, body = rel.encode("utf-8"), _bytes(data)
-                batch += _HEADER.pack(len(path), len(body)) + path
-                batch += body
-                if len(batch) >= self.BATCH:
-                    pipe.write(batch)
-                    batch.clear()
-            pipe.write(batch)
-        except BaseException as err:  # the process stopped; its message says why
-            self.failure = err
-        finally:
-            with suppress(OSError):
-                pipe.close()
-
-    def wait(self) -> SyncReport:
-        """The files written, then what ``sync`` does last; OSError if the
-        process could not write them."""
-        self._send()
-        self.feeder.join()
-        assert self.process.stderr is not None
-        message = self.process.stderr.read().decode("utf-8", "replace").strip()
-        if self.process.wait() != 0 or self.failure is not None:
-            raise OSError("the generated pages could not be written: "
-                          f"{message or self.failure or 'the writing process stopped'}")
-        return self.plan.finish()
-
-    def cancel(self) -> None:
-        """Not wanted: the process is stopped. What it wrote stays, and the
-        manifest as it was: the next sync writes again what differs from it."""
-        self.process.kill()
-        with suppress(OSError):
-            self.wait()
-
-
-_HEADER = struct.Struct(">II")  # a file's path and content, each by its length in bytes
-
-
-def _widen(pipe: IO[bytes]) -> None:
-    """A pipe of 1 MB where the system allows (Linux), so that a batch goes in one write."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if set_size is None:
-        return
-    with suppress(OSError):
-        fcntl.fcntl(pipe.fileno(), set_size, WrittenApart.BATCH)
-
-
-def write_stream(stream: BinaryIO, folder: Path) -> None:
-    """The writing process's work: each file sent is written as ``sync`` writes it."""
-    while head := stream.read(_HEADER.size):
-        if len(head) < _HEADER.size:
-            raise OSError("the build stopped sending in the middle of a file")
-        n_path, n_data = _HEADER.unpack(head)
-        rel = stream.read(n_path).decode("utf-8")
-        data = stream.read(n_data)
-        if len(data) < n_data:
-            raise OSError(f"the build stopped sending in the middle of {rel}")
+    folder = Path(folder)
+    _refuse_symlink(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    before = _read_manifest(folder)
+    after: dict[str, str] = {}
+    report = SyncReport()
+    for rel in sorted(files):
+        data = _bytes(files[rel])
+        after[rel] = hashlib.sha256(data).hexdigest()
         target = _inside(folder, rel)
-        try:
-            _atomic_write(target, data)
-        except OSError as err:
-            raise OSError(f"{target}: {err.strerror or err}") from None
+        if before.get(rel) == after[rel] and target.is_file():
+            report.unchanged += 1
+            continue
+        _atomic_write(target, data)
+        report.written.append(rel)
+    report.removed = _remove_stale(folder, set(before) - set(after))
+    _atomic_write(folder / MANIFEST, json.dumps(after, indent=0, sort_keys=True).encode())
+    return report
 
 
 def write_new(files: Mapping[str, str | bytes], folder: Path) -> None:
@@ -372,10 +238,3 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
-
-
-if __name__ == "__main__":  # the process of WrittenApart
-    try:
-        write_stream(sys.stdin.buffer, Path(sys.argv[1]))
-    except (OSError, UnsafeFolder) as err:
-        sys.exit(str(err))

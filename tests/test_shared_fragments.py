@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from generator import frames, mkdocs_plugin, write
+from generator import frames, mkdocs_plugin
 
 
 def built(tmp_path, name: str, monkeypatch, edit_uri: str | None = None,
@@ -124,8 +124,6 @@ def test_generated_pages_read_from_memory_are_the_pages_read_from_their_files(tm
     assert len(read) > 450 and None not in read  # every page: all are generated
     monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "on_page_read_source",
                         lambda self, page, config: None)  # MkDocs reads each file
-    monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "_write_apart",  # written before the build
-                        lambda self, files, docs: write.sync(files, docs))
     from_files = built(tmp_path, "files", monkeypatch)
     assert from_memory.keys() == from_files.keys()
     assert [p for p in from_memory if from_memory[p] != from_files[p]] == []
