@@ -38,6 +38,8 @@ if __package__ in (None, ""):
 
 from benchmarks import corpus as corpora  # noqa: E402
 from benchmarks import measure, probes, profiling  # noqa: E402
+from benchmarks.runner import INDEX_CPU  # noqa: E402
+from benchmarks.runner import INDEX_STEPS as INDEX_STEP_NAMES  # noqa: E402
 from benchmarks.targets import Figures, check_targets  # noqa: E402
 
 RUNNER = Path(__file__).resolve().parent / "runner.py"
@@ -115,8 +117,8 @@ def index_once(project: Path) -> dict[str, float]:
     seconds = json.loads(report.read_text())["seconds"]
     report.unlink()
     return {"wall": seconds["index: wall"], "cpu": seconds["index: cpu"],
-            **{k.removeprefix("index CPU: "): v for k, v in seconds.items()
-               if k.startswith("index CPU: ")}}
+            **{k.removeprefix(INDEX_CPU): v for k, v in seconds.items()
+               if k.startswith(INDEX_CPU)}}
 
 
 def problems(stdout: str) -> int | None:
@@ -287,7 +289,7 @@ def build_table(results: list[CorpusResult]) -> str:
     return "\n".join(rows)
 
 
-INDEX_STEPS = ("records", "Pagefind and its answers", "files written")  # runner.py's clocks
+INDEX_STEPS = tuple(INDEX_STEP_NAMES.values())  # runner.py's clocks of the index, in order
 
 
 def least_table(results: list[CorpusResult]) -> str:

@@ -128,9 +128,8 @@ def run_index() -> int:
 
     from generator import build, search_index
     corpus = build.read_corpus(Path("content"))
-    for step, name in (("records", "records"), ("search_bundle", "Pagefind and its answers"),
-                       ("write_bundle", "files written")):
-        clocked(search_index, step, f"index CPU: {name}", clock=_cpu)
+    for step, name in INDEX_STEPS.items():
+        clocked(search_index, step, f"{INDEX_CPU}{name}", clock=_cpu)
     wall, cpu = time.perf_counter(), _cpu()
     search_index.index_corpus(corpus, Path("site"))
     SECONDS["index: wall"] = time.perf_counter() - wall
@@ -138,11 +137,21 @@ def run_index() -> int:
     return 0
 
 
-def _cpu() -> float:
-    """CPU time of this process and of its children that have ended."""
-    self_ = resource.getrusage(resource.RUSAGE_SELF)
+# The index's steps clocked by CPU time (search_index's functions, by the names reported).
+INDEX_STEPS = {"records": "records", "search_bundle": "Pagefind and its answers",
+               "write_bundle": "files written"}
+INDEX_CPU = "index CPU: "  # the reported names' prefix
+
+
+def _cpu_by_process() -> tuple[float, float]:
+    """CPU time of this process, and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _cpu() -> float:
+    return sum(_cpu_by_process())
 
 
 def main() -> int:
@@ -160,12 +169,10 @@ def main() -> int:
         profile.dump_stats(args.profile)
     else:
         code = build()
-    self_ = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    python, children = _cpu_by_process()
     report = {"returncode": code, "seconds": SECONDS, "calls": CALLS, "first": FIRST,
               "inside": time.perf_counter() - STARTED,
-              "cpu_python": self_.ru_utime + self_.ru_stime,
-              "cpu_children": kids.ru_utime + kids.ru_stime,
+              "cpu_python": python, "cpu_children": children,
               "log": [line for line in LOG if line.startswith("survey:")]}
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(report, out, indent=1)
