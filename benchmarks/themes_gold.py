@@ -19,8 +19,14 @@ long the queue is.
 Each is measured twice: by the rules alone (what a new listing gets) and as
 the site shows it (with curators' decisions from reviewed.yml and overrides).
 
+With ``--readings``, the same figures for other readers' themes of gold
+papers (tests/gold/readings.yml: readers blind to the gold set and to the
+rules), beside the rules' on the same papers, and how often two readers
+agree on the primary: how far careful readers agree with the gold set.
+
     .venv/bin/python benchmarks/themes_gold.py [--content tests/seed/content]
                                                [--gold tests/gold/themes.yml] [--list tune]
+                                               [--readings tests/gold/readings.yml]
 """
 from __future__ import annotations
 
@@ -140,6 +146,35 @@ def queue_report(corpus: Corpus, gold: list[Gold]) -> dict[str, Caught]:
     return result
 
 
+def read_readings(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each reader's themes of each paper read: {reader: {paper: themes}}."""
+    data = read_yaml(path, str(path))
+    readers: dict[str, dict[str, tuple[str, ...]]] = {}
+    for entry in data["papers"]:
+        for reader, reading in entry["readings"].items():
+            readers.setdefault(reader, {})[entry["paper"]] = tuple(reading["themes"])
+    return readers
+
+
+def readings_report(corpus: Corpus, gold: list[Gold],
+                    readers: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, dict[str, float]]:
+    """Figures by (reader, part) for the gold papers every reader read, the
+    rules' on the same papers ("rules/held-out"), and the share of papers
+    whose primary two readers agree on ("a=b/held-out")."""
+    read = set.intersection(*(set(r) for r in readers.values()))
+    shared = [g for g in gold if g.paper in read]
+    rules = {v.gold.paper: v.themes for v in verdicts(corpus, shared, rules_only=True)}
+    result = {}
+    for part in ("held-out", "tune"):
+        some = [g for g in shared if g.part == part]
+        for name, themes in (("rules", rules), *readers.items()):
+            result[f"{name}/{part}"] = figures([Verdict(g, themes[g.paper]) for g in some])
+        for a, b in zip(readers, list(readers)[1:], strict=False):
+            agree = sum(readers[a][g.paper][:1] == readers[b][g.paper][:1] for g in some)
+            result[f"{a}={b}/{part}"] = {"papers": len(some), "primary": agree / (len(some) or 1)}
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", default=str(ROOT / "tests" / "seed" / "content"))
@@ -147,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", choices=("tune", "held-out", "all"),
                         help="list the papers of that part the rules get wrong (list only the "
                              "tuning part while writing rules: the held-out part stays unseen)")
+    parser.add_argument("--readings", help="other readers' themes of gold papers (tests/gold/"
+                                           "readings.yml): their figures beside the rules'")
     args = parser.parse_args(argv)
     corpus = read_corpus(Path(args.content))
     gold = read_gold(Path(args.gold))
@@ -158,6 +195,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"queue/{part:13} the review queue lists {caught.listed} of the "
               f"{caught.misfiled} papers the rules misfile (queue: {caught.queue} of "
               f"{caught.papers} papers, {100 * caught.queue / caught.papers:.1f}%)")
+    if args.readings:
+        readers = read_readings(Path(args.readings))
+        for key, f in readings_report(corpus, gold, readers).items():
+            if "=" in key:
+                print(f"readers {key:16} {f['papers']:3d} papers: the same primary "
+                      f"{100 * f['primary']:5.1f}%")
+            else:
+                print(f"readers {key:16} {f['papers']:3d} papers: primary right "
+                      f"{100 * f['primary']:5.1f}%, with a wrong theme {100 * f['wrong']:5.1f}%, "
+                      f"missing a gold theme {100 * f['missed']:5.1f}%")
     if args.list:
         for v in verdicts(corpus, gold, rules_only=True):
             if (not v.primary_right or v.wrong) and args.list in ("all", v.gold.part):

@@ -16,6 +16,7 @@ from generator.build import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "themes.yml"
+READINGS = ROOT / "tests" / "gold" / "readings.yml"
 
 
 def _benchmark():
@@ -53,6 +54,32 @@ def test_the_gold_set_is_sound(corpus):
         assert g.themes and set(g.themes + g.also) <= themes, g.paper
         assert not set(g.themes) & set(g.also), g.paper
         assert len(g.reason) > 20, g.paper
+
+
+def test_the_second_readings_are_sound(corpus):
+    readers = bench.read_readings(READINGS)
+    gold = {g.paper: g for g in bench.read_gold(GOLD)}
+    themes = {t.id for t in corpus.taxonomy.themes}
+    assert sorted(readers) == ["a", "b"]
+    assert set(readers["a"]) == set(readers["b"]) <= set(gold)
+    assert {p for p, g in gold.items() if g.part == "held-out"} <= set(readers["a"])
+    for read in readers.values():
+        assert all(1 <= len(t) <= 3 and set(t) <= themes for t in read.values())
+
+
+def test_readers_are_measured_as_the_rules_are(corpus):
+    gold = [bench.Gold(p.id, ("a",), (), "r", part) for p, part
+            in zip(corpus.papers[:4], ("tune", "held-out", "held-out", "held-out"), strict=True)]
+    one, two, three, four = (g.paper for g in gold)
+    readers = {"x": {one: ("a",), two: ("a", "z"), three: ("b", "a"), four: ("a",)},
+               "y": {one: ("b",), two: ("a",), three: ("b",), four: ("c",)},
+               "z": {two: ("a",)}}  # read only one paper: the others are left out
+    assert bench.readings_report(corpus, gold, {k: readers[k] for k in "xy"})["x/held-out"] == {
+        "papers": 3, "primary": 2 / 3, "wrong": 2 / 3, "missed": 0}
+    found = bench.readings_report(corpus, gold, {k: readers[k] for k in "xy"})
+    assert found["x=y/held-out"] == {"papers": 3, "primary": 2 / 3}
+    assert found["y/tune"]["primary"] == 0 and found["rules/tune"]["papers"] == 1
+    assert bench.readings_report(corpus, gold, readers)["x/held-out"]["papers"] == 1
 
 
 def test_a_stale_gold_paper_is_reported(corpus):
