@@ -103,7 +103,7 @@ class Generated:
     corpus: Corpus
     sync: SyncReport | None  # None when the pages were kept as they were
     seconds: dict[str, float] = field(default_factory=dict)  # by step
-    files: Mapping[str, str | bytes] = field(default_factory=dict)  # what was written, by path
+    files: Mapping[str, str | bytes] = field(default_factory=dict)  # what was made, by path
 
 
 def read_corpus(folder: Path, clock: Stopwatch | None = None,
@@ -141,7 +141,9 @@ def read_corpus(folder: Path, clock: Stopwatch | None = None,
 def generate(folder: Path, docs: Path, repository: Repository | None = None,
              keep_on_error: bool = False, memo: Memo | None = None,
              site_url: str | None = None,
-             read: Callable[[Corpus], None] = lambda corpus: None) -> Generated:
+             read: Callable[[Corpus], None] = lambda corpus: None,
+             writer: Callable[[Mapping[str, str | bytes], Path], SyncReport] = sync,
+             ) -> Generated:
     """Read the content ``folder`` and write the survey's pages into ``docs``.
 
     Raises ContentError for content the survey cannot be made without; any
@@ -152,7 +154,9 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
     rebuild to the next.
     ``site_url``, the published site's address, makes the feeds' absolute links.
     ``read`` is given the corpus before its pages are made (the search index
-    is made from the papers, not the pages, so it can start then)."""
+    is made from the papers, not the pages, so it can start then); ``writer``
+    brings ``docs`` to the files made (``write.sync``, unless told: a build
+    that takes them from memory leaves the folder as it was)."""
     clock = Stopwatch()
     corpus = read_corpus(Path(folder), clock, memo)
     if keep_on_error and corpus.errors:
@@ -163,7 +167,7 @@ def generate(folder: Path, docs: Path, repository: Repository | None = None,
         files = render(corpus, repository, site_url,
                        memo.neighbours if memo else similar.neighbours, kept, parts)
     with clock.step("write"):
-        report = sync(files, Path(docs))
+        report = writer(files, Path(docs))
     return Generated(corpus, report, clock.seconds, files)
 
 

@@ -1,10 +1,11 @@
 """Everything the survey knows of MkDocs, in one module.
 
-Three MkDocs events call the plain generator: before each build it fills the
-docs folder from ``content/`` (``build.generate``), a live preview also
-watches ``content/``, and after each build Pagefind indexes the site
-(``search_index``); the theme's navigation, tabs and configuration are made
-once per folder for the pages outside the navigation (``SharedFragments``).
+Three MkDocs events call the plain generator: before each build it makes
+the docs folder's pages from ``content/`` (``build.generate``; a build takes
+them from memory, a live preview writes them and also watches ``content/``),
+and after each build Pagefind indexes the site (``search_index``); the
+theme's navigation, tabs and configuration are made once per folder for the
+pages outside the navigation (``SharedFragments``).
 ``build_site`` is how ``survey build`` runs MkDocs: in
 this process, with MkDocs' own strict mode (a logging handler that counts
 warnings), so there is one build and one strict, whichever command started
@@ -23,7 +24,7 @@ import posixpath
 import re
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from mkdocs.config import config_options, load_config  # noqa: E402
 from mkdocs.config.base import Config  # noqa: E402
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
+from mkdocs.structure.files import File, Files, set_exclusions  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc  # noqa: E402
 
@@ -68,11 +70,17 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     addresses: tuple[Any, dict] = (None, {})  # links' addresses, for one build's files
     shared: SharedFragments | None = None  # one build's theme fragments (see on_nav)
     sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
+    from_memory = False  # a build's generated files taken from memory, not written (on_files)
+    untouched: write.Untouched | None = None  # the docs folder as this build takes it
+    statics: Mapping[str, str | bytes] = {}  # this build's other generated files, by path
     sigterm: Any = None  # SIGTERM's handler before the preview's (see _stop_on_sigterm)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _collect_less_often()
         self.serving = command == "serve"
+        # A preview writes the generated files: it rebuilds the pages whose
+        # files changed. A build takes them from memory and writes none.
+        self.from_memory = not self.serving and not dirty
         self.memo = Memo() if self.serving else None
         if self.serving:  # from the first build on, which MkDocs makes before serving
             self.sigterm = _stop_on_sigterm()
@@ -109,7 +117,8 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         try:
             self.hold.enter_context(write.locked(Path(config.docs_dir)))
             result = generate(self.content, Path(config.docs_dir), self.repository, keep,
-                              self.memo, site_url=config.site_url, read=self._start_index)
+                              self.memo, site_url=config.site_url, read=self._start_index,
+                              writer=self._take_from_memory if self.from_memory else write.sync)
         except write.UnsafeFolder as err:
             raise PluginError(str(err)) from None
         except ContentError as err:
@@ -128,11 +137,26 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         self.generated = result
         self.sources = {path: text for path, text in result.files.items()
                         if path.endswith(".md") and isinstance(text, str)}
+        files = (f"{len(result.files)} generated files, from memory" if self.from_memory else
+                 f"{len(result.sync.written) + len(result.sync.removed)} generated files changed")
         result.files = {}
-        changed = len(result.sync.written) + len(result.sync.removed)
         steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
-        log.info(f"survey: {len(result.corpus.papers)} papers; {changed} generated files "
-                 f"changed; {steps}")
+        log.info(f"survey: {len(result.corpus.papers)} papers; {files}; {steps}")
+
+    def _take_from_memory(self, files: Mapping[str, str | bytes], docs: Path) -> write.SyncReport:
+        """A build takes the generated files from memory (the pages in
+        on_page_read_source, the others in on_files): the docs folder is left
+        as it was, and nothing is written into it."""
+        self.untouched = write.untouched(files, docs)
+        self.statics = {path: data for path, data in files.items() if not _is_page(path)}
+        return write.SyncReport()
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        untouched, self.untouched = self.untouched, None
+        if untouched is None:
+            return files
+        statics, self.statics = dict(self.statics), {}
+        return _listed_as_generated(files, config, untouched, statics)
 
     def on_page_read_source(self, page: Any, config: Any) -> str | None:
         """A page the generator has just written is read as it was written,
@@ -192,6 +216,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_index()  # a failed build's index is not wanted
+        self.untouched, self.statics = None, {}
         self._release()
 
     def on_shutdown(self) -> None:
@@ -513,6 +538,76 @@ def _address(match: re.Match, page: Any, files: Any, known: dict) -> str:
 
 
 # Allocations between two of Python's collections of the youngest objects.
+def _is_page(path: str) -> bool:
+    return path.endswith(".md")
+
+
+def _listed_as_generated(files: Any, config: Any, untouched: write.Untouched,
+                         statics: dict[str, str | bytes]) -> Any:
+    """The files of the docs folder as MkDocs would list them if the
+    generated files had been written (``write.sync``), in the order of
+    MkDocs' walk over the folder (a folder's files, index and README first,
+    before its subfolders', folders by name), and of two files of a folder
+    with one address, the one MkDocs would keep. The generated files are
+    this build's (``statics`` gives those that are not pages their content);
+    those of an earlier build no longer generated are left out; files the
+    generator never wrote stay, as ``sync`` leaves them."""
+    docs = os.path.normpath(config.docs_dir)
+    kept, others = [], []
+    for file in files:
+        if file.src_dir is None or os.path.normpath(file.src_dir) != docs:
+            others.append(file)
+        elif file.src_uri not in untouched.stale and file.src_uri not in untouched.paths:
+            kept.append(file)
+    made = [_generated_file(path, config, statics) for path in sorted(untouched.paths)]
+    set_exclusions(made, config)
+    return Files(_one_per_address(sorted(kept + made, key=_walk_order)) + others)
+
+
+def _generated_file(path: str, config: Any, statics: dict[str, str | bytes]) -> Any:
+    if path not in statics:  # a page: its source is on_page_read_source's
+        return File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+    file = _CopiedOnce(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+    data = statics.pop(path)  # held once: as the text made, or as the bytes to copy
+    file.content_bytes = data.encode("utf-8") if isinstance(data, str) else data
+    return file
+
+
+class _CopiedOnce(File):
+    """A generated file that is not a page, copied into the site from memory,
+    and let go of then: data/papers.json alone is tens of MB at 10,000 papers,
+    and the build's list of files is kept to its end."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        self.content_bytes = b""
+
+
+def _walk_order(file: Any) -> tuple:
+    folder, _, name = file.src_uri.rpartition("/")
+    return (tuple(folder.split("/")) if folder else (),
+            posixpath.splitext(name)[0] not in ("index", "README"), name)
+
+
+def _one_per_address(files: list[Any]) -> list[Any]:
+    """As MkDocs' ``get_files`` decides between two files of one folder with
+    one address (README.md and index.md): the later one, if it is included."""
+    first: dict[tuple[str, str], Any] = {}
+    left_out = set()
+    for file in files:
+        earlier = first.setdefault((posixpath.dirname(file.src_uri), file.dest_uri), file)
+        if earlier is file:
+            continue
+        if not file.inclusion.is_included():
+            left_out.add(id(file))
+            continue
+        if earlier.inclusion.is_included():
+            log.warning(f"Excluding '{earlier.src_uri}' from the site because it conflicts "
+                        f"with '{file.src_uri}'.")
+        left_out.add(id(earlier))
+    return [file for file in files if id(file) not in left_out]
+
+
 COLLECT_EVERY = 200_000
 
 

@@ -3,7 +3,8 @@
 ``sync`` brings a folder to a set of generated files: only files whose
 content changed are rewritten, and only files a previous sync wrote (listed
 in the folder's manifest) are ever removed, so a folder the user points the
-generator at loses nothing of theirs. ``replace_folder`` swaps a freshly
+generator at loses nothing of theirs; ``untouched`` says what it would do,
+for a build that takes the files from memory and writes none. ``replace_folder`` swaps a freshly
 built site in for the old one in one step. Everything written is readable
 by a web server running as another user (files 0644, folders 0755).
 """
@@ -61,6 +62,27 @@ def sync(files: Mapping[str, str | bytes], folder: Path) -> SyncReport:
     report.removed = _remove_stale(folder, set(before) - set(after))
     _atomic_write(folder / MANIFEST, json.dumps(after, indent=0, sort_keys=True).encode())
     return report
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """A folder's generated files as a build takes them, from memory, leaving
+    the folder as it was: the files there are (``paths``), and the folder's
+    files a previous sync wrote that are generated no more (``stale``: not
+    part of the build, as ``sync`` would have removed them)."""
+
+    paths: frozenset[str]
+    stale: frozenset[str]
+
+
+def untouched(files: Mapping[str, str | bytes], folder: Path) -> Untouched:
+    """What ``sync`` would bring ``folder`` to, its paths checked as ``sync``
+    checks them, and nothing written."""
+    folder = Path(folder)
+    _refuse_symlink(folder)
+    for rel in files:
+        _inside(folder, rel)
+    return Untouched(frozenset(files), frozenset(set(_read_manifest(folder)) - set(files)))
 
 
 def write_new(files: Mapping[str, str | bytes], folder: Path) -> None:

@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,11 @@ def built_site(tmp_path_factory):
     run = subprocess.run([sys.executable, "-m", "generator", "build", "--strict"],
                          cwd=project, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+    # The build takes its pages from memory; `survey generate` writes them,
+    # for the tests that read the Markdown.
+    generated = subprocess.run([sys.executable, "-m", "generator", "generate"],
+                               cwd=project, env=env, capture_output=True, text=True)
+    assert generated.returncode == 0, generated.stderr
     return {"site": project / "site", "docs": project / "generated", "run": run}
 
 
@@ -60,3 +66,19 @@ def browser():
     """Headless Chromium (Debian's, driven by Playwright), shared by the browser tests."""
     from _browser import chromium
     yield from chromium()
+
+
+@pytest.fixture
+def index_worker(tmp_path, monkeypatch):
+    """The search index's own process (search_index.Apart) with stand-ins:
+    ``index_worker(code)`` has it run ``code``, with ``search_index``
+    imported, before its work."""
+    from generator import search_index
+
+    def use(code: str) -> None:
+        script = tmp_path / "index_worker.py"
+        script.write_text("import sys\nfrom generator import search_index\n"
+                          + textwrap.dedent(code)
+                          + "\nsys.exit(search_index.main(sys.argv[1:]))\n", encoding="utf-8")
+        monkeypatch.setattr(search_index, "WORKER", (str(script),))
+    return use

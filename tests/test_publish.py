@@ -1,18 +1,16 @@
 """A build publishes only what passed and writes nowhere but its own folders."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
 import stat
-import time
 from pathlib import Path
 
 import pytest
 from runner import survey
 
-from generator import cli, cores, search_index, write
+from generator import cli, search_index, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -75,21 +73,21 @@ def test_a_strict_build_with_a_configuration_warning_leaves_the_site(built):
     assert_kept(built, run, before)
 
 
-def test_a_search_index_failure_fails_the_build_and_publishes_nothing(built, monkeypatch):
+def test_a_search_index_failure_fails_the_build_and_publishes_nothing(built, index_worker):
     before = state(built / "site")
 
-    def no_space(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    index_worker("""
+        def no_space(*args, **kwargs):
+            raise OSError(28, "No space left on device")
 
-    # The index is made in a process of its own: forked, it has the stand-in.
-    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(search_index, "search_bundle", no_space)
+        search_index.search_bundle = no_space
+    """)
     run = survey("build", cwd=built)  # not even strict: a site without search is broken
     assert "the search index could not be built: [Errno 28] No space left on device" in run.stderr
     assert_kept(built, run, before)
 
 
-def test_an_interrupted_build_leaves_the_site(built, monkeypatch):
+def test_an_interrupted_build_leaves_the_site(built, monkeypatch, index_worker):
     before = state(built / "site")
 
     made = []
@@ -101,18 +99,21 @@ def test_an_interrupted_build_leaves_the_site(built, monkeypatch):
             made.append(self)
             raise KeyboardInterrupt
 
-    def slow(*args, **kwargs):
-        time.sleep(60)  # should the test fail
-        return {}
+    index_worker("""
+        import time
 
+        def slow(*args, **kwargs):
+            time.sleep(60)  # should the test fail
+            return {}
+
+        search_index.search_bundle = slow
+    """)
     monkeypatch.setattr(search_index, "Apart", Interrupted)
-    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(search_index, "search_bundle", slow)
     with pytest.raises(KeyboardInterrupt):
         survey("build", cwd=built)
     assert state(built / "site") == before
     assert not list(built.glob(".site-*"))
-    assert made and made[0].process.exitcode == -signal.SIGKILL  # the index's process too
+    assert made and made[0].process.returncode == -signal.SIGKILL  # the index's process too
 
 
 def test_folders_left_by_a_killed_build_are_removed_by_the_next(built):

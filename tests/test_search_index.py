@@ -254,23 +254,25 @@ def test_a_build_starts_the_index_from_the_papers_before_their_pages_are_made(
     monkeypatch.setattr(search_index, "Apart", Apart)
     run = survey("build", "--strict", cwd=root)
     assert run.returncode == 0, run.stderr
-    assert pages_when_started == [[]]  # once, before any page was written
+    assert pages_when_started == [[]]  # once, before any page was made
     assert processes and processes[0] != os.getpid()
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
     assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == []
-    assert list((root / "generated" / "papers").glob("*.md"))
 
 
-@pytest.fixture
-def forked(monkeypatch):
-    """The index's process forked, so that it has this test's stand-ins."""
-    import multiprocessing
+def test_the_index_is_made_by_a_process_that_imports_only_what_indexing_needs(
+        tmp_path, index_worker):
+    # Not the renderer, nor NumPy with it, nor MkDocs: the process holds the records and the index.
+    index_worker("""
+        search_index.search_bundle = lambda entries: {"modules": " ".join(sorted(
+            m for m in sys.modules if m.split(".")[0] in ("numpy", "jinja2", "mkdocs")
+            or m == "generator.render")).encode()}
+    """)
+    search_index.Apart([], tmp_path / "site").install()
+    assert (tmp_path / "site" / "pagefind" / "modules").read_text() == ""
 
-    from generator import cores
-    monkeypatch.setattr(cores, "context", lambda: multiprocessing.get_context("fork"))
 
-
-def test_the_index_made_apart_is_the_index_made_here(tmp_path, forked):
+def test_the_index_made_apart_is_the_index_made_here(tmp_path):
     records = search_index.records(read_content(SEEDS))[:40]
     search_index.Apart(records, tmp_path / "site").install()
     here = search_index.search_bundle(records)
@@ -294,13 +296,14 @@ def test_an_index_stopped_in_pagefinds_last_step_writes_nothing(tmp_path, monkey
     assert not (tmp_path / "site").exists()
 
 
-def test_the_index_made_apart_gives_way_to_the_pages(tmp_path, monkeypatch, forked):
+def test_the_index_made_apart_gives_way_to_the_pages(tmp_path, index_worker):
     import os
 
-    def search_bundle(entries, size=None, cancelled=lambda: False):  # in the index's process
-        return {"niceness": str(os.getpriority(os.PRIO_PROCESS, 0)).encode()}
-
-    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+    index_worker("""
+        import os
+        search_index.search_bundle = lambda entries: {
+            "niceness": str(os.getpriority(os.PRIO_PROCESS, 0)).encode()}
+    """)
     built = os.getpriority(os.PRIO_PROCESS, 0)
     search_index.Apart([], tmp_path / "site").install()
     index = int((tmp_path / "site" / "pagefind" / "niceness").read_text())
@@ -310,25 +313,26 @@ def test_the_index_made_apart_gives_way_to_the_pages(tmp_path, monkeypatch, fork
 
 @pytest.mark.parametrize("failure", ["refused", "disk full", "died"])
 def test_an_index_that_cannot_be_made_apart_says_why_and_leaves_nothing(
-        tmp_path, monkeypatch, forked, failure):
-    import os
+        tmp_path, index_worker, failure):
+    index_worker(f"""
+        import os
+        from generator import write
+        failure = {failure!r}
 
-    from generator import write
+        def search_bundle(entries):
+            if failure == "died":
+                os._exit(3)
+            if failure == "refused":
+                raise search_index.SearchIndexError("pagefind: Error adding record")
+            return {{"pagefind-entry.json": b"{{}}", "pagefind.js": b""}}
 
-    def search_bundle(entries, size=None, cancelled=lambda: False):
-        if failure == "died":
-            os._exit(3)
-        if failure == "refused":
-            raise search_index.SearchIndexError("pagefind: Error adding record")
-        return {"pagefind-entry.json": b"{}", "pagefind.js": b""}
+        def write_new(files, folder):
+            (folder / "pagefind-entry.json").parent.mkdir(parents=True)
+            (folder / "pagefind-entry.json").write_bytes(b"{{}}")  # one file, then no room
+            raise OSError(28, "No space left on device")
 
-    def write_new(files, folder):
-        (folder / "pagefind-entry.json").parent.mkdir(parents=True)
-        (folder / "pagefind-entry.json").write_bytes(b"{}")  # one file, then no room
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
-    monkeypatch.setattr(write, "write_new", write_new)
+        search_index.search_bundle, write.write_new = search_bundle, write_new
+    """)
     (tmp_path / "site").mkdir()
     apart = search_index.Apart([], tmp_path / "site")
     with pytest.raises(search_index.SearchIndexError) as raised:
@@ -377,7 +381,7 @@ def test_records_are_sent_without_waiting_for_each_answer(tmp_path):
 
 
 @pytest.mark.parametrize("ends", ["on_build_error", "on_shutdown"])
-def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch, forked, ends):
+def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, index_worker, ends):
     # The index starts before the pages are made; a build that fails after
     # that, or a Ctrl-C, must not leave the command waiting for Pagefind,
     # nor the index's half-written folder in the site.
@@ -387,13 +391,16 @@ def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch,
 
     from generator.mkdocs_plugin import SurveyPlugin
     started = tmp_path / "started"
+    index_worker(f"""
+        import pathlib, time
 
-    def search_bundle(entries, size=None, cancelled=lambda: False):
-        started.touch()
-        time.sleep(60)  # should the test fail
-        return {}
+        def search_bundle(entries):
+            pathlib.Path({str(started)!r}).touch()
+            time.sleep(60)  # should the test fail
+            return {{}}
 
-    monkeypatch.setattr(search_index, "search_bundle", search_bundle)
+        search_index.search_bundle = search_bundle
+    """)
     plugin = SurveyPlugin()
     assert plugin.load_config({}) == ([], [])
     plugin.on_startup(command="build", dirty=False)
@@ -413,7 +420,7 @@ def test_a_build_that_fails_or_is_stopped_stops_its_index(tmp_path, monkeypatch,
         plugin.on_build_error(RuntimeError("a page could not be built"))
     else:
         plugin.on_shutdown()
-    assert apart.process.exitcode == -signal.SIGKILL
+    assert apart.process.returncode == -signal.SIGKILL
     assert not apart.folder.exists()
     assert plugin.index_apart is None
 
@@ -468,14 +475,16 @@ def test_without_a_process_to_be_had_the_index_is_made_after_the_pages(tmp_path,
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
 
 
-def test_index_files_that_cannot_be_read_are_a_search_index_error(tmp_path, monkeypatch, forked):
+def test_index_files_that_cannot_be_read_are_a_search_index_error(tmp_path, index_worker):
     # Made apart, the build says what went wrong, not that a process stopped.
-    from generator import pagefind_bundle
+    index_worker("""
+        from generator import pagefind_bundle
 
-    def unreadable(bundle, first=0):
-        raise pagefind_bundle.BundleError("a search index file lacks Pagefind's signature")
+        def unreadable(bundle, first=0):
+            raise pagefind_bundle.BundleError("a search index file lacks Pagefind's signature")
 
-    monkeypatch.setattr(pagefind_bundle, "canonical", unreadable)
+        pagefind_bundle.canonical = unreadable
+    """)
     records = search_index.records(read_content(SEEDS))[:3]
     (tmp_path / "site").mkdir()
     with pytest.raises(search_index.SearchIndexError) as raised:

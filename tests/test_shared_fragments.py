@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from generator import frames, mkdocs_plugin
+from generator import frames, mkdocs_plugin, write
 
 
 def built(tmp_path, name: str, monkeypatch, edit_uri: str | None = None,
@@ -30,6 +30,7 @@ def built(tmp_path, name: str, monkeypatch, edit_uri: str | None = None,
     if edit_uri is not None:
         config["edit_uri"] = edit_uri
     config.theme["features"] = [*config.theme["features"], *actions]
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` starts
     build(config)
     site = project / "site"
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
@@ -122,9 +123,13 @@ def test_generated_pages_read_from_memory_are_the_pages_read_from_their_files(tm
     monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "on_page_read_source", counted)
     from_memory = built(tmp_path, "memory", monkeypatch)
     assert len(read) > 450 and None not in read  # every page: all are generated
+    assert [p.name for p in (tmp_path / "memory" / "generated").iterdir()] == [write.LOCK]
     monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "on_page_read_source",
                         lambda self, page, config: None)  # MkDocs reads each file
+    monkeypatch.setattr(mkdocs_plugin.SurveyPlugin, "_take_from_memory",  # written first
+                        lambda self, files, docs: write.sync(files, docs))
     from_files = built(tmp_path, "files", monkeypatch)
+    assert len(list((tmp_path / "files" / "generated").rglob("*.md"))) > 450
     assert from_memory.keys() == from_files.keys()
     assert [p for p in from_memory if from_memory[p] != from_files[p]] == []
 
