@@ -182,7 +182,7 @@ def site_sizes(project: Path, floor: Path) -> dict[str, float]:
     floor_total, floor_files = folder_size(floor / "site")
     return {
         "site MB": total / MB, "site files": files,
-        "generated Markdown MB": folder_size(project / "generated")[0] / MB,
+        "generated Markdown MB": generated_size(project) / MB,
         "largest paper page KB": max(paper_pages, default=0) / 1e3,
         "median paper page KB": statistics.median(paper_pages or [0]) / 1e3,
         "largest theme page KB": theme_kb / 1e3,
@@ -194,6 +194,19 @@ def site_sizes(project: Path, floor: Path) -> dict[str, float]:
         "floor site MB": floor_total / MB, "floor site files": floor_files,
         "floor Markdown MB": folder_size(floor / "docs")[0] / MB,
     }
+
+
+def generated_size(project: Path) -> int:
+    """The bytes of the generated files, as `survey generate` writes them (a
+    build takes them from memory and writes none)."""
+    shutil.rmtree(project / "generated")
+    (project / "generated").mkdir()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))  # this checkout's generator
+    run = measure.run([sys.executable, "-m", "generator", "generate"], cwd=project, env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"survey generate failed: {run.stderr.strip()[:1500]}")
+    return folder_size(project / "generated")[0]
 
 
 def run_corpus(name: str, papers: int | None, work: Path, args, say) -> CorpusResult:
