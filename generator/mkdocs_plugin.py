@@ -536,8 +536,6 @@ def _address(match: re.Match, page: Any, files: Any, known: dict) -> str:
     return f'href="{url}{match.group(2) or ""}"'
 
 
-
-# Allocations between two of Python's collections of the youngest objects.
 def _is_page(path: str) -> bool:
     return path.endswith(".md")
 
@@ -608,6 +606,7 @@ def _one_per_address(files: list[Any]) -> list[Any]:
     return [file for file in files if id(file) not in left_out]
 
 
+# Allocations between two of Python's collections of the youngest objects.
 COLLECT_EVERY = 200_000
 
 

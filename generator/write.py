@@ -4,9 +4,10 @@
 content changed are rewritten, and only files a previous sync wrote (listed
 in the folder's manifest) are ever removed, so a folder the user points the
 generator at loses nothing of theirs; ``untouched`` says what it would do,
-for a build that takes the files from memory and writes none. ``replace_folder`` swaps a freshly
-built site in for the old one in one step. Everything written is readable
-by a web server running as another user (files 0644, folders 0755).
+for a build that takes the files from memory and writes none.
+``replace_folder`` swaps a freshly built site in for the old one in one
+step. Everything written is readable by a web server running as another
+user (files 0644, folders 0755).
 """
 from __future__ import annotations
 
