@@ -242,19 +242,23 @@ def test_a_build_starts_the_index_from_the_papers_before_their_pages_are_made(
 
     from runner import survey
     from test_publish import project
+
+    from generator import build
     root = project(tmp_path)
-    pages_when_started, processes = [], []
+    steps, processes = [], []
 
     class Apart(search_index.Apart):
         def __init__(self, entries, site):
-            pages_when_started.append(sorted((root / "generated").rglob("*.md")))
+            steps.append("index")
             super().__init__(entries, site)
             processes.append(self.process.pid)
 
+    render = build.render
+    monkeypatch.setattr(build, "render", lambda *a: steps.append("pages") or render(*a))
     monkeypatch.setattr(search_index, "Apart", Apart)
     run = survey("build", "--strict", cwd=root)
     assert run.returncode == 0, run.stderr
-    assert pages_when_started == [[]]  # once, before any page was made
+    assert steps == ["index", "pages"]  # once, before the pages are made
     assert processes and processes[0] != os.getpid()
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
     assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == []
