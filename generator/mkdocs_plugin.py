@@ -72,7 +72,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
     sources: dict[str, str] = {}  # generated pages not yet read, by path (on_page_read_source)
     from_memory = False  # a build's generated files taken from memory, not written (on_files)
     untouched: write.Untouched | None = None  # the docs folder as this build takes it
-    statics: Mapping[str, str | bytes] = {}  # this build's other generated files, by path
+    statics: dict[str, str | bytes] = {}  # this build's other generated files, by path
     sigterm: Any = None  # SIGTERM's handler before the preview's (see _stop_on_sigterm)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -136,7 +136,7 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
             return
         self.generated = result
         self.sources = {path: text for path, text in result.files.items()
-                        if path.endswith(".md") and isinstance(text, str)}
+                        if _is_page(path) and isinstance(text, str)}
         files = (f"{len(result.files)} generated files, from memory" if self.from_memory else
                  f"{len(result.sync.written) + len(result.sync.removed)} generated files changed")
         result.files = {}
@@ -155,13 +155,14 @@ class SurveyPlugin(BasePlugin[SurveyConfig]):
         untouched, self.untouched = self.untouched, None
         if untouched is None:
             return files
-        statics, self.statics = dict(self.statics), {}
+        statics, self.statics = self.statics, {}
         return _listed_as_generated(files, config, untouched, statics)
 
     def on_page_read_source(self, page: Any, config: Any) -> str | None:
-        """A page the generator has just written is read as it was written,
-        not from its file again; as MkDocs reads a file, line ends become
-        newlines and a byte order mark is dropped. Each is read once."""
+        """A page the generator has just made is read from memory, as it was
+        made (a build writes no file of it; a preview's is not read again);
+        as MkDocs reads a file, line ends become newlines and a byte order
+        mark is dropped. Each is read once."""
         text = self.sources.pop(page.file.src_uri, None)
         if text is None or page.file.abs_src_path is None:  # a page of another plugin's
             return None

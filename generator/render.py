@@ -21,6 +21,7 @@ import jinja2
 from . import chart, cite, facets, feeds, similar
 from .feeds import Item as FeedItem
 from .model import Corpus, Listing, Paper, Summary, Theme
+from .paths import listing_path, page_url, paper_path, relative_path, theme_path
 from .summaries import PLACEHOLDER, PLACEHOLDER_NAME
 from .text import (
     Safe,
@@ -42,14 +43,6 @@ RELATED = 5  # related papers on each paper page
 Neighbours = Callable[[list[str], int], list[tuple[int, ...]]]
 
 
-def paper_path(paper: Paper) -> str:
-    return f"papers/{paper.id}.md"
-
-
-def theme_path(theme: Theme) -> str:
-    return f"themes/{theme.id}.md"
-
-
 # A theme page lists this many papers; the rest follow on pages of their own,
 # so that no page grows with the corpus (a theme of 2,000 papers is 10 pages).
 THEME_PAGE_SIZE = 200
@@ -59,29 +52,6 @@ def theme_pages(theme: Theme, count: int) -> list[str]:
     """The paths of a theme's pages: its own, then one per further THEME_PAGE_SIZE papers."""
     pages = max(1, -(-count // THEME_PAGE_SIZE))
     return [theme_path(theme)] + [f"themes/{theme.id}/page-{n}.md" for n in range(2, pages + 1)]
-
-
-def listing_path(listing: Listing) -> str:
-    return f"listings/{listing.id}.md"
-
-
-def page_url(path: str) -> str:
-    """The URL, relative to the site root, that a generated page is served at."""
-    stem = path[: -len(".md")]
-    if stem == "index":
-        return ""
-    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
-def relative_path(target: str, page: str) -> str:
-    """``target`` relative to the folder of ``page`` (both relative to the
-    docs folder): posixpath.relpath, for paths already normal, made fast."""
-    to = target.split("/")
-    base = page.split("/")[:-1]
-    common = 0
-    while common < min(len(base), len(to) - 1) and base[common] == to[common]:
-        common += 1
-    return "../" * (len(base) - common) + "/".join(to[common:])
 
 
 def href(url: str) -> Safe:

@@ -54,6 +54,7 @@ from typing import IO, Protocol, runtime_checkable
 
 from . import facets, pagefind_bundle, write
 from .model import Corpus, Paper, Summary
+from .paths import page_url, paper_path
 
 BUNDLE = "pagefind"  # the index's folder in the site, where the search page looks for it
 LANGUAGE = "en"
@@ -194,20 +195,13 @@ def record(paper: Paper, summary: Summary | None) -> dict:
     as searchable text, so the metadata holds the title and, as one token no
     query matches, the facts a result shows (see ``facts``)."""
     return {
-        "url": _page_url(paper),  # relative to the site's root
+        "url": page_url(paper_path(paper)),  # relative to the site's root
         "content": content(paper, summary),
         "language": LANGUAGE,
         "meta": {"title": paper.title, "facts": facts(paper)},
         "filters": facets.filters(paper, summary),
         "sort": facets.sort_keys(paper),
     }
-
-
-def _page_url(paper: Paper) -> str:
-    # The pages' addresses are the renderer's; imported here, in the build's
-    # process, so that the index's own process starts without it (and NumPy).
-    from .render import page_url, paper_path
-    return page_url(paper_path(paper))
 
 
 def content(paper: Paper, summary: Summary | None) -> str:
